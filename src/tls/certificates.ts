@@ -7,7 +7,7 @@ import 'reflect-metadata'
 import { webcrypto, randomBytes } from 'node:crypto'
 import * as x509 from '@peculiar/x509'
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto)
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -18,7 +18,7 @@ export interface CertificateAuthority {
   /** PEM (PKCS#8) of the CA key. */
   readonly keyPem: string
   readonly cert: x509.X509Certificate
-  readonly keys: CryptoKeyPair
+  readonly keys: webcrypto.CryptoKeyPair
 }
 
 export interface IssuedCertificate {
@@ -52,13 +52,13 @@ function validity(opts: CertificateOptions): { notBefore: Date; notAfter: Date }
   return { notBefore, notAfter: new Date(notBefore.getTime() + (opts.days ?? 365) * DAY_MS) }
 }
 
-async function keyPem(keys: CryptoKeyPair): Promise<string> {
+async function keyPem(keys: webcrypto.CryptoKeyPair): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as webcrypto.CryptoKey)
   return x509.PemConverter.encode(der, 'PRIVATE KEY')
 }
 
-async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair
+async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair
 }
 
 /** Makes a self-signed CA certificate and key. */
