@@ -66,7 +66,8 @@ export class TokenRejected extends Error {
 }
 
 export type AuthOutcome =
-  | { kind: 'authenticated'; issuer: string; user: UserInfo }
+  /** `exp`: the token's expiry in seconds since the epoch (caps how long the result may be cached). */
+  | { kind: 'authenticated'; issuer: string; user: UserInfo; exp?: number }
   /** No configured issuer claims this token (kube-apiserver: "not mine", no error). */
   | { kind: 'not-mine' }
   | { kind: 'rejected'; issuer: string; rejection: TokenRejected }
