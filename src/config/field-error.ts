@@ -21,28 +21,56 @@ export class FieldError {
     readonly detail: string,
   ) {}
 
+  /** apimachinery field.Error.Error(): `<path>: <type>[: <value>][: <detail>]`. */
   toString(): string {
-    const parts = [`${this.path}: ${this.type}`]
-    if (this.type === 'Too many') {
-      parts[0] += `: ${String(this.value)}`
-    } else if (this.value !== undefined && this.type !== 'Required value' && this.type !== 'Forbidden') {
-      parts[0] += `: ${formatValue(this.value)}`
-    }
-    if (this.detail) parts.push(this.detail)
-    return parts.join(': ')
+    let body: string = this.type
+    const valueless =
+      this.type === 'Required value' || this.type === 'Forbidden' || this.type === 'Internal error'
+    if (!valueless && this.value !== undefined) body += `: ${formatValue(this.value)}`
+    if (this.detail) body += `: ${this.detail}`
+    return `${this.path}: ${body}`
   }
 }
 
-/** Go's %q for strings, bare numbers and booleans, JSON otherwise. */
+/** How field.Error prints a bad value: Go's %q for strings, bare numbers and booleans, JSON otherwise. */
 export function formatValue(value: unknown): string {
+  if (value === null) return 'null'
   if (typeof value === 'string') return goQuote(value)
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
   return JSON.stringify(value) ?? 'null'
 }
 
-/** Go's strconv.Quote for the common cases (JSON escaping is close enough for ASCII). */
+// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '"': '\\"',
+  '\\': '\\\\',
+}
+
+/** Go's strconv.Quote (the `%q` verb) for a JavaScript string. */
 export function goQuote(s: string): string {
-  return JSON.stringify(s)
+  let out = '"'
+  for (const ch of s) {
+    const short = SHORT_ESCAPES[ch]
+    if (short !== undefined) {
+      out += short
+      continue
+    }
+    const cp = ch.codePointAt(0) ?? 0
+    if (PRINTABLE.test(ch)) out += ch
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`
+    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\ufffd' // a lone surrogate reaches Go as U+FFFD
+    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`
+  }
+  return `${out}"`
 }
 
 export const required = (path: string, detail = '') => new FieldError(path, 'Required value', undefined, detail)
@@ -51,4 +79,4 @@ export const invalid = (path: string, value: unknown, detail: string) =>
 export const duplicate = (path: string, value: unknown) => new FieldError(path, 'Duplicate value', value, '')
 export const forbidden = (path: string, detail: string) => new FieldError(path, 'Forbidden', undefined, detail)
 export const tooMany = (path: string, actual: number, max: number) =>
-  new FieldError(path, 'Too many', actual, `must have at most ${max} items`)
+  new FieldError(path, 'Too many', actual, `must have at most ${max} ${max === 1 ? 'item' : 'items'}`)

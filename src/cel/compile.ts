@@ -1,0 +1,245 @@
+/**
+ * Compiles and type-checks CEL expressions once, when the config loads
+ * (k8s.io/apiserver/pkg/authentication/cel/compile.go `CompileClaimsExpression`,
+ * `CompileUserExpression`). The result evaluates per token with the runtime cost bound.
+ */
+import type { CelNode, CelTypeDecl } from './ast.js'
+import { position, visitSyntax } from './ast.js'
+import { activationContext } from './activation.js'
+import { celEnvironment } from './environment.js'
+import { evaluateBounded, instrumentCost } from './evaluate.js'
+import { compileRegex } from './library/regex.js'
+import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
+import type {
+  CelEnvironmentKind,
+  ClaimsActivation,
+  CompileResult,
+  CompiledExpression,
+  UserActivation,
+} from './types.js'
+
+const REGEX_METHODS: ReadonlySet<string> = new Set(['matches', 'find', 'findAll'])
+
+class CompileError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message)
+  }
+}
+
+interface SyntaxFacts {
+  usesClaimsEmail: boolean
+  usesClaimsEmailVerified: boolean
+}
+
+function stringLiteral(node: CelNode | undefined): string | undefined {
+  return node?.op === 'value' && typeof node.args === 'string' ? node.args : undefined
+}
+
+/**
+ * One pass over the source tree: cel-go rules cel-js does not enforce,
+ * literal validation (regex, duration, timestamp), renames to Kubernetes overloads,
+ * and the `claims.email` facts (validation.go `hasSelectExp`).
+ */
+function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
+  const facts: SyntaxFacts = { usesClaimsEmail: false, usesClaimsEmailVerified: false }
+  visitSyntax(root, (node) => {
+    switch (node.op) {
+      case '.':
+      case '.?': {
+        const [operand, field] = node.args as [CelNode, string]
+        if (operand.op === 'id' && operand.args === 'claims') {
+          if (field === 'email') facts.usesClaimsEmail = true
+          if (field === 'email_verified') facts.usesClaimsEmailVerified = true
+        }
+        break
+      }
+      case 'call': {
+        const args = node.args as [string, CelNode[]]
+        const name = args[0]
+        if (name.startsWith(INTERNAL_PREFIX)) {
+          throw new CompileError(`undeclared reference to '${name}'`, node.start)
+        }
+        if ((name === 'duration' || name === 'timestamp') && args[1].length === 1) {
+          const literal = stringLiteral(args[1][0])
+          if (literal !== undefined) {
+            try {
+              celEnvironment(kind).evaluate(node.input.slice(node.start, node.end), {})
+            } catch (err) {
+              const summary = (err as { summary?: string }).summary ?? String(err)
+              throw new CompileError(summary, node.start)
+            }
+          }
+        }
+        if (name === 'matches' && args[1].length === 2) validateRegex(args[1][1])
+        if (RENAMED_CALLS.has(name)) args[0] = `${INTERNAL_PREFIX}${name}`
+        break
+      }
+      case 'rcall': {
+        const args = node.args as [string, CelNode, CelNode[]]
+        const [name, receiver, callArgs] = args
+        if (name.startsWith(INTERNAL_PREFIX)) {
+          throw new CompileError(`undeclared reference to '${name}'`, node.start)
+        }
+        // kube-apiserver does not include cel-go's bindings extension.
+        if (name === 'bind' && receiver.op === 'id' && receiver.args === 'cel') {
+          throw new CompileError(`undeclared reference to 'cel'`, receiver.start)
+        }
+        if (REGEX_METHODS.has(name) && callArgs.length >= 1) validateRegex(callArgs[0])
+        if (RENAMED_METHODS.has(name)) args[0] = `${INTERNAL_PREFIX}${name}`
+        break
+      }
+    }
+  })
+  return facts
+}
+
+function validateRegex(node: CelNode | undefined): void {
+  const literal = stringLiteral(node)
+  if (literal === undefined || node === undefined) return
+  try {
+    compileRegex(literal)
+  } catch (err) {
+    throw new CompileError(err instanceof Error ? err.message : String(err), node.start)
+  }
+}
+
+function compatible(a: CelTypeDecl, b: CelTypeDecl): boolean {
+  return (
+    a.name === b.name || a.hasDynType || b.hasDynType || a.hasPlaceholderType || b.hasPlaceholderType
+  )
+}
+
+/** cel-go's homogeneous aggregate literal rule: dyn mixes with anything, other types must agree. */
+function checkHomogeneous(root: CelNode): void {
+  visitSyntax(root, (node) => {
+    if (node.op !== 'list' && node.op !== 'map') return
+    const columns: CelNode[][] =
+      node.op === 'list'
+        ? [node.args as CelNode[]]
+        : [
+            (node.args as Array<[CelNode, CelNode]>).map((e) => e[0]),
+            (node.args as Array<[CelNode, CelNode]>).map((e) => e[1]),
+          ]
+    for (const elements of columns) {
+      let expected: CelTypeDecl | undefined
+      for (const element of elements) {
+        const type = element.checkedType
+        if (type === undefined) continue
+        if (expected === undefined || expected.hasDynType || expected.hasPlaceholderType) {
+          if (expected === undefined || !type.hasDynType) expected = type
+          continue
+        }
+        if (!compatible(expected, type)) {
+          throw new CompileError(
+            `expected type '${celTypeName(expected.name)}' but found '${celTypeName(type.name)}'`,
+            element.start,
+          )
+        }
+      }
+    }
+  })
+}
+
+/** cel-js type names (`list<string>`) in cel-go's spelling (`list(string)`). */
+export function celTypeName(name: string): string {
+  switch (name) {
+    case 'list':
+      return 'list(dyn)'
+    case 'map':
+      return 'map(dyn, dyn)'
+    case 'null':
+      return 'null_type'
+  }
+  const generic = /^(list|map|optional|dyn)<(.*)>$/.exec(name)
+  if (generic === null) return name
+  const [, kind, inner = ''] = generic
+  const parts = splitTopLevel(inner).map(celTypeName)
+  if (kind === 'dyn') return parts[0] ?? 'dyn'
+  return `${kind === 'optional' ? 'optional_type' : kind}(${parts.join(', ')})`
+}
+
+function splitTopLevel(s: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let current = ''
+  for (const ch of s) {
+    if (ch === '<') depth++
+    if (ch === '>') depth--
+    if (ch === ',' && depth === 0) {
+      parts.push(current.trim())
+      current = ''
+    } else current += ch
+  }
+  parts.push(current.trim())
+  return parts
+}
+
+function describe(expression: string, message: string, at: number | undefined, fromLibrary = true): string {
+  const text = fromLibrary ? publicNames(message).replace(/dyn<([\w.]+)>/g, '$1') : message
+  if (at === undefined) return `ERROR: <input>: ${text}`
+  const { line, column } = position(expression, at)
+  return `ERROR: <input>:${line}:${column}: ${text}`
+}
+
+function errorOffset(err: unknown): number | undefined {
+  const range = (err as { range?: { start?: unknown } } | null)?.range
+  return typeof range?.start === 'number' ? range.start : undefined
+}
+
+function compile<A extends ClaimsActivation | UserActivation>(
+  kind: CelEnvironmentKind,
+  expression: string,
+): CompileResult<A> {
+  if (expression.trim() === '') return { ok: false, message: 'expression is empty' }
+  const env = celEnvironment(kind)
+  let parsed: ReturnType<typeof env.parse>
+  let facts: SyntaxFacts
+  try {
+    parsed = env.parse(expression)
+    facts = inspectSyntax(parsed.ast as unknown as CelNode, kind)
+  } catch (err) {
+    if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at, false) }
+    const summary = (err as { summary?: unknown }).summary
+    const text = typeof summary === 'string' ? `Syntax error: ${summary}` : String(err)
+    return { ok: false, message: describe(expression, text, errorOffset(err)) }
+  }
+  const checked = parsed.check()
+  if (!checked.valid) {
+    const err = checked.error
+    const text = err?.summary ?? 'type check failed'
+    return { ok: false, message: describe(expression, text, errorOffset(err)) }
+  }
+  const root = parsed.ast as unknown as CelNode
+  try {
+    checkHomogeneous(root)
+  } catch (err) {
+    if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at) }
+    throw err
+  }
+  instrumentCost(root)
+  const staticType = celTypeName(checked.type ?? 'dyn')
+  const compiled: CompiledExpression<A> = {
+    expression,
+    staticType,
+    usesClaimsEmail: kind === 'claims' && facts.usesClaimsEmail,
+    usesClaimsEmailVerified: kind === 'claims' && facts.usesClaimsEmailVerified,
+    evaluate(activation: A): unknown {
+      const context = activationContext(activation)
+      return evaluateBounded(() => parsed(context))
+    },
+  }
+  return { ok: true, compiled: Object.freeze(compiled) }
+}
+
+/** Compiles a claim expression (claimValidationRules, claimMappings) against `claims`. */
+export function compileClaimsExpression(expression: string): CompileResult<ClaimsActivation> {
+  return compile<ClaimsActivation>('claims', expression)
+}
+
+/** Compiles a userValidationRules expression against `user` (kubernetes.UserInfo). */
+export function compileUserExpression(expression: string): CompileResult<UserActivation> {
+  return compile<UserActivation>('user', expression)
+}

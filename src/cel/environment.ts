@@ -1,0 +1,85 @@
+/**
+ * The two CEL environments of structured authentication, built once at module load
+ * (k8s.io/apiserver/pkg/authentication/cel/compile.go `mustBuildEnvs`):
+ * `claims` (map(string, dyn)) for claim validation rules and mappings, and
+ * `user` (kubernetes.UserInfo) for user validation rules.
+ */
+import { Environment } from '@marcbachmann/cel-js'
+import type { CelEnvironmentKind } from './types.js'
+import { CelUserInfo } from './activation.js'
+import { formatDouble } from './format-double.js'
+import { INTERNAL_PREFIX } from './rename.js'
+import { registerLists } from './library/lists.js'
+import { registerRegex } from './library/regex.js'
+import { registerSets } from './library/sets.js'
+import { registerStrings } from './library/strings.js'
+import { registerURL } from './library/url.js'
+
+/** Parse-time bounds; generous for hand-written expressions, small enough to stay cheap. */
+const LIMITS = {
+  maxAstNodes: 10_000,
+  maxDepth: 250,
+  maxListElements: 1_000,
+  maxMapEntries: 1_000,
+  maxCallArguments: 32,
+} as const
+
+function registerConversions(env: Environment): void {
+  // cel-go `string()` overloads; `string(double)` uses Go's %g-style formatting.
+  const s = `${INTERNAL_PREFIX}string`
+  env
+    .registerFunction(`${s}(string): string`, (v: string) => v)
+    .registerFunction(`${s}(bool): string`, (v: boolean) => String(v))
+    .registerFunction(`${s}(int): string`, (v: bigint) => String(v))
+    .registerFunction(`${s}(uint): string`, (v: { valueOf(): bigint }) => String(v.valueOf()))
+    .registerFunction(`${s}(double): string`, formatDouble)
+    .registerFunction(`${s}(bytes): string`, (v: Uint8Array) => {
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(v)
+      } catch {
+        throw new Error('invalid UTF-8 in bytes, cannot convert to string')
+      }
+    })
+    .registerFunction(`${s}(google.protobuf.Timestamp): string`, (v: Date) =>
+      v.toISOString().replace('.000Z', 'Z'),
+    )
+    .registerFunction(`${s}(google.protobuf.Duration): string`, (v: { toString(): string }) =>
+      v.toString(),
+    )
+}
+
+function base(): Environment {
+  const env = new Environment({
+    enableOptionalTypes: true,
+    // Homogeneity is checked by compile.ts with cel-go's rule (dyn mixes with anything);
+    // cel-js's own check rejects `[claims.a, 'x']`, which cel-go accepts.
+    homogeneousAggregateLiterals: false,
+    limits: LIMITS,
+  })
+  registerConversions(env)
+  registerStrings(env)
+  registerSets(env)
+  registerLists(env)
+  registerRegex(env)
+  registerURL(env)
+  return env
+}
+
+const claimsEnvironment = base().registerVariable('claims', 'map<string, dyn>')
+
+const userEnvironment = base()
+  .registerType('kubernetes.UserInfo', {
+    ctor: CelUserInfo,
+    fields: {
+      username: 'string',
+      uid: 'string',
+      groups: 'list<string>',
+      extra: 'map<string, list<string>>',
+    },
+  })
+  .registerVariable('user', 'kubernetes.UserInfo')
+
+/** The shared environment for one variable kind. */
+export function celEnvironment(kind: CelEnvironmentKind): Environment {
+  return kind === 'claims' ? claimsEnvironment : userEnvironment
+}

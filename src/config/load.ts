@@ -1,0 +1,120 @@
+/**
+ * Reading an AuthenticationConfiguration file into a CompiledConfig: what
+ * `serve`, reload, `validate` and `check` all go through, so each accepts and
+ * rejects exactly the same files (kube-apiserver: loadAuthenticationConfig, then
+ * ValidateAuthenticationConfiguration).
+ */
+import { open } from 'node:fs/promises'
+import type { CompiledConfig } from './compiled.js'
+import { compileAuthenticationConfiguration, sha256 } from './compile.js'
+import { decodeAuthenticationConfiguration } from './decode.js'
+
+/**
+ * Largest accepted file. kube-apiserver sets no limit; 64 issuers with a few CA
+ * certificates each stay far below this, and the bound keeps a wrong path (a log,
+ * a device) from being read into memory whole.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+/**
+ * `errors` are printable lines, in kube-apiserver's order: field errors read
+ * `<path>: <type>[: <value>][: <detail>]`. `stage` says which step refused the
+ * file: reading it, decoding it, or validating the decoded configuration.
+ */
+export type ConfigResult =
+  | { ok: true; config: CompiledConfig }
+  | { ok: false; errors: readonly string[]; stage: 'read' | 'decode' | 'validate' }
+
+/** Decodes, validates and compiles config text (YAML or JSON). */
+export function parseAuthenticationConfig(text: string): ConfigResult {
+  const bytes = Buffer.from(text, 'utf8')
+  if (bytes.length > MAX_CONFIG_BYTES) return tooLarge(bytes.length)
+  return fromText(text, sha256(bytes))
+}
+
+/** Reads, decodes, validates and compiles the file at `path`; never throws for a bad file. */
+export async function loadAuthenticationConfig(path: string): Promise<ConfigResult> {
+  let bytes: Buffer
+  try {
+    bytes = await readBounded(path)
+  } catch (err) {
+    if (err instanceof TooLargeError) return tooLarge(err.size)
+    return { ok: false, stage: 'read', errors: [readErrorMessage(path, err)] }
+  }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { ok: false, stage: 'decode', errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'] }
+  }
+  return fromText(text, sha256(bytes))
+}
+
+/**
+ * The list of problems the `validate` command prints, one per line; empty when
+ * the file is valid.
+ */
+export async function validateAuthenticationConfigFile(path: string): Promise<readonly string[]> {
+  const result = await loadAuthenticationConfig(path)
+  return result.ok ? [] : result.errors
+}
+
+function fromText(text: string, hash: string): ConfigResult {
+  const decoded = decodeAuthenticationConfiguration(text)
+  if (!decoded.ok) return { ok: false, stage: 'decode', errors: decoded.errors }
+  const compiled = compileAuthenticationConfiguration(decoded.config, hash)
+  if (compiled.ok) return compiled
+  // utilerrors.Aggregate prints each distinct message once.
+  return { ok: false, stage: 'validate', errors: [...new Set(compiled.errors.map(String))] }
+}
+
+function tooLarge(size: number): ConfigResult {
+  return {
+    ok: false,
+    stage: 'read',
+    errors: [`config data is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit of this webhook`],
+  }
+}
+
+class TooLargeError extends Error {
+  constructor(readonly size: number) {
+    super('config file too large')
+  }
+}
+
+async function readBounded(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    const stat = await handle.stat()
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR', syscall: 'read' })
+    if (stat.size > MAX_CONFIG_BYTES) throw new TooLargeError(stat.size)
+    // Read one byte past the limit: special files report size 0 yet can stream on.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > MAX_CONFIG_BYTES) throw new TooLargeError(length)
+    return buffer.subarray(0, length)
+  } finally {
+    await handle.close()
+  }
+}
+
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+}
+
+// Go's *fs.PathError text (`open /etc/x.yaml: no such file or directory`), as os.ReadFile reports it.
+function readErrorMessage(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException
+  const op = e.syscall === 'read' ? 'read' : 'open'
+  const text = (e.code !== undefined ? GO_ERRNO_TEXT[e.code] : undefined) ?? e.message
+  return `${op} ${path}: ${text}`
+}
