@@ -1,0 +1,388 @@
+/**
+ * `npm run bench`: the built service against a hand-written node:crypto
+ * baseline (bench/baseline), alternating under identical load from a
+ * keep-alive HTTPS/1.1 generator in its own process (issue 5). Loopback
+ * only; every count and duration is bounded (see options.ts).
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createCertificateAuthority, createServerCertificate } from '../src/tls/certificates.js'
+import { baselineConfig, serviceConfigYaml } from './configs.js'
+import { startIssuerServer } from './issuer-server.js'
+import type { ChildMessage, LoadResult, LoadSpec, ParentMessage } from './load/protocol.js'
+import { preparePools, type Pools } from './mint.js'
+import { parseOptions, type BenchOptions, type PhaseName } from './options.js'
+import { cpuSeconds, memoryStats } from './proc-stats.js'
+import { goalTable, pairedRatio, phaseTable, summarize, type Goal, type Measurement, type MemoryResult } from './report.js'
+import {
+  freePort,
+  scrapeCache,
+  startBaseline,
+  startService,
+  waitUntilVerifying,
+  type ServerProcess,
+} from './servers.js'
+
+const MiB = 1024 * 1024
+const BUILD = resolve('.bench-build')
+const here = new URL('.', import.meta.url).pathname
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`)
+}
+
+/** The load generator child, reused for every round. */
+class LoadGenerator {
+  readonly #child: ChildProcess
+  constructor() {
+    this.#child = fork(join(here, 'load', 'generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  }
+  get pid(): number {
+    return this.#child.pid ?? 0
+  }
+  run(spec: LoadSpec, onMark: () => void): Promise<LoadResult> {
+    return new Promise((resolvePromise, reject) => {
+      const onMessage = (message: ChildMessage): void => {
+        if (message.type === 'mark') return onMark()
+        this.#child.off('message', onMessage)
+        if (message.type === 'done') resolvePromise(message.result)
+        else reject(new Error(`load generator: ${message.message}`))
+      }
+      this.#child.on('message', onMessage)
+      this.#child.send({ type: 'run', spec } satisfies ParentMessage)
+    })
+  }
+  close(): void {
+    this.#child.send({ type: 'exit' } satisfies ParentMessage)
+  }
+}
+
+interface Arm {
+  readonly name: string
+  readonly server: ServerProcess
+  /** Pool name, or undefined for the single cached token. */
+  readonly pool?: string
+  readonly fixedToken?: string
+}
+
+interface PhasePlan {
+  readonly name: PhaseName
+  readonly arms: readonly Arm[]
+  readonly mode: 'closed' | 'open'
+  /** Distinct cache keys for every request (uncached phases). */
+  readonly tagged: boolean
+  readonly windowMs: number
+  readonly connections: number
+}
+
+interface Context {
+  readonly options: BenchOptions
+  readonly load: LoadGenerator
+  readonly caPem: string
+  readonly pools: Pools
+  /** Next unused index per pool, so rounds use fresh tokens while the pool lasts. */
+  readonly nextIndex: Map<string, number>
+}
+
+async function measure(ctx: Context, phase: PhasePlan, arm: Arm, round: number): Promise<Measurement> {
+  const { options, load } = ctx
+  const poolFile = arm.pool === undefined ? undefined : ctx.pools.files.get(arm.pool)
+  const spec: LoadSpec = {
+    port: arm.server.port,
+    caPem: ctx.caPem,
+    connections: phase.connections,
+    mode: phase.mode,
+    rate: options.openLoopRate,
+    warmupMs: options.warmupMs,
+    durationMs: phase.windowMs,
+    tokenStart: arm.pool === undefined ? 0 : (ctx.nextIndex.get(arm.pool) ?? 0),
+    apiVersion: 'authentication.k8s.io/v1',
+    ...(poolFile === undefined ? {} : { tokensFile: poolFile }),
+    ...(arm.fixedToken === undefined ? {} : { fixedToken: arm.fixedToken }),
+    ...(phase.tagged ? { tag: `${phase.name}-${arm.name}-r${round}` } : {}),
+  }
+  const cacheBefore = await scrapeCache(arm.server.healthPort)
+  let cpu0 = 0
+  let load0 = 0
+  const result = await load.run(spec, () => {
+    cpu0 = cpuSeconds(arm.server.pid)
+    load0 = cpuSeconds(load.pid)
+  })
+  const cpu1 = cpuSeconds(arm.server.pid)
+  const load1 = cpuSeconds(load.pid)
+  const memory = memoryStats(arm.server.pid)
+  const cacheAfter = await scrapeCache(arm.server.healthPort)
+  if (arm.pool !== undefined) ctx.nextIndex.set(arm.pool, result.nextTokenIndex)
+  const seconds = result.elapsedMs / 1000
+  return {
+    phase: phase.name,
+    arm: arm.name,
+    round,
+    reviews: result.completed,
+    reviewsPerSec: result.completed / seconds,
+    cpuUsPerReview: ((cpu1 - cpu0) / result.completed) * 1e6,
+    serverCores: (cpu1 - cpu0) / seconds,
+    loadCores: (load1 - load0) / seconds,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    rssMiB: memory.rss / MiB,
+    failed: result.failed,
+    incomplete: result.incomplete,
+    ...(result.firstFailure === undefined ? {} : { firstFailure: result.firstFailure }),
+    ...(cacheBefore === undefined || cacheAfter === undefined
+      ? {}
+      : { cacheHits: cacheAfter.hit - cacheBefore.hit, cacheMisses: cacheAfter.miss - cacheBefore.miss }),
+  }
+}
+
+async function runPhase(ctx: Context, phase: PhasePlan, into: Measurement[]): Promise<void> {
+  log(`phase ${phase.name}: ${phase.arms.map((a) => a.name).join(' / ')}, ${ctx.options.rounds} rounds`)
+  for (let round = 0; round < ctx.options.rounds; round++) {
+    // Rotate the order each round so neither arm always runs first.
+    const order = phase.arms.map((_, i) => phase.arms[(i + round) % phase.arms.length] as Arm)
+    for (const arm of order) {
+      const m = await measure(ctx, phase, arm, round)
+      into.push(m)
+      log(
+        `  r${round} ${arm.name.padEnd(12)} ${m.reviewsPerSec.toFixed(0).padStart(6)}/s ` +
+          `${m.cpuUsPerReview.toFixed(1).padStart(6)} µs/review p99 ${m.p99Ms.toFixed(2)} ms` +
+          (m.incomplete > 0 ? ` (${m.incomplete} late at window end)` : '') +
+          (m.failed > 0 ? ` FAILED ${m.failed}: ${m.firstFailure ?? ''}` : ''),
+      )
+    }
+  }
+}
+
+async function runMemory(ctx: Context, service: ServerProcess): Promise<MemoryResult> {
+  const points: { distinctTokens: number; rssMiB: number; cacheEntries?: number }[] = []
+  let sent = 0
+  let failed = 0
+  let elapsedMs = 0
+  for (const target of ctx.options.memoryPoints) {
+    log(`phase memory: ${target - sent} distinct reviews (total ${target})`)
+    const result = await ctx.load.run(
+      {
+        port: service.port,
+        caPem: ctx.caPem,
+        connections: ctx.options.connections,
+        mode: 'closed',
+        warmupMs: 0,
+        durationMs: 0,
+        maxRequests: target - sent,
+        tokensFile: ctx.pools.files.get('rs1') ?? '',
+        tokenStart: sent,
+        apiVersion: 'authentication.k8s.io/v1',
+        tag: 'memory',
+      },
+      () => undefined,
+    )
+    sent = target
+    failed += result.failed
+    elapsedMs += result.elapsedMs
+    const cache = await scrapeCache(service.healthPort)
+    const rssMiB = memoryStats(service.pid).rss / MiB
+    points.push({ distinctTokens: target, rssMiB, ...(cache === undefined ? {} : { cacheEntries: cache.entries }) })
+    log(`  after ${target}: RSS ${rssMiB.toFixed(1)} MiB${cache === undefined ? '' : `, cache entries ${cache.entries}`}`)
+  }
+  return { points, peakRssMiB: memoryStats(service.pid).peakRss / MiB, reviewsPerSec: (sent / elapsedMs) * 1000, failed }
+}
+
+function goals(measurements: readonly Measurement[], memory: MemoryResult | undefined, options: BenchOptions): Goal[] {
+  const out: Goal[] = []
+  const has = (phase: string, arm: string): boolean => summarize(measurements, phase, arm) !== undefined
+  const rps = (m: Measurement): number => m.reviewsPerSec
+  if (has('uncached-rs256', 'service')) {
+    const r = pairedRatio(measurements, 'uncached-rs256', 'service', 'baseline', rps)
+    out.push({ name: 'uncached RS256 reviews/s, service / baseline', measured: r, unit: '', target: '>= 0.50', pass: r >= 0.5 })
+  }
+  if (has('cached', 'service')) {
+    const r = pairedRatio(measurements, 'cached', 'service', 'baseline', rps)
+    out.push({ name: 'cached reviews/s, service / baseline', measured: r, unit: '', target: '>= 0.60', pass: r >= 0.6 })
+  }
+  if (has('open-loop', 'service')) {
+    const r = pairedRatio(measurements, 'open-loop', 'service', 'baseline', (m) => m.p99Ms)
+    out.push({ name: `p99 at ${options.openLoopRate}/s, service / baseline`, measured: r, unit: '', target: '<= 2.00', pass: r <= 2 })
+  }
+  if (has('issuers-64', 'service-64')) {
+    const r = pairedRatio(measurements, 'issuers-64', 'service-64', 'service', (m) => m.cpuUsPerReview) - 1
+    out.push({ name: 'CPU per review, 64 issuers vs 1 (service)', measured: r * 100, unit: '%', target: '<= +10 %', pass: r <= 0.1 })
+  }
+  if (has('uncached-es256', 'service')) {
+    const r = pairedRatio(measurements, 'uncached-es256', 'service', 'baseline', rps)
+    out.push({ name: 'uncached ES256 reviews/s, service / baseline (info)', measured: r, unit: '', target: '-', pass: undefined })
+  }
+  if (memory !== undefined) {
+    const [a, b] = memory.points
+    if (a !== undefined && b !== undefined) {
+      const perToken = ((b.rssMiB - a.rssMiB) * MiB) / (b.distinctTokens - a.distinctTokens)
+      const official = a.distinctTokens === 100_000 && b.distinctTokens === 1_000_000
+      out.push({
+        name: `RSS growth per distinct token, ${a.distinctTokens} -> ${b.distinctTokens}`,
+        measured: perToken,
+        unit: 'B',
+        target: '< 100 B',
+        pass: official ? perToken < 100 : undefined,
+      })
+    }
+    out.push({ name: 'peak RSS of the service (memory phase)', measured: memory.peakRssMiB, unit: 'MiB', target: '< 200 MiB', pass: memory.peakRssMiB < 200 })
+  }
+  return out
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2))
+  const started = Date.now()
+  const runDir = join(BUILD, 'run')
+  mkdirSync(runDir, { recursive: true })
+  const cliPath = resolve(options.cliPath)
+  const withService = options.service && existsSync(cliPath)
+  if (options.service && !withService) log(`${cliPath} not found: measuring the baseline only`)
+
+  const ca = await createCertificateAuthority({ commonName: 'kube-oidc-webhook bench CA' })
+  const serving = await createServerCertificate(ca)
+  const certPath = join(runDir, 'serving.crt')
+  const keyPath = join(runDir, 'serving.key')
+  writeFileSync(certPath, serving.certPem)
+  writeFileSync(keyPath, serving.keyPem, { mode: 0o600 })
+  const tls = { cert: serving.certPem, key: serving.keyPem }
+
+  const pools = await preparePools(
+    join(BUILD, 'cache'),
+    [
+      { name: 'rs1', alg: 'RS256', issuers: 1, count: options.pools.rs1 },
+      { name: 'es1', alg: 'ES256', issuers: 1, count: options.pools.es1 },
+      { name: 'rs64', alg: 'RS256', issuers: 64, count: options.pools.rs64 },
+    ],
+    Math.floor(Date.now() / 1000),
+    log,
+  )
+  const issuer = await startIssuerServer(pools.issuers, tls)
+  const probes1 = [pools.probes[0] ?? '', pools.probes[pools.probes.length - 1] ?? '']
+  const probes64 = pools.probes
+
+  const servers: ServerProcess[] = []
+  const baselineScript = join(here, 'baseline', 'server.js')
+  const startBaselineFor = async (name: string, issuers: number): Promise<ServerProcess> => {
+    const port = await freePort()
+    const configPath = join(runDir, `${name}.json`)
+    writeFileSync(configPath, JSON.stringify(baselineConfig(pools.issuers, issuers, port, tls)))
+    const server = await startBaseline(name, baselineScript, configPath, port, join(runDir, `${name}.log`))
+    servers.push(server)
+    await waitUntilVerifying(server, ca.certPem, issuers === 1 ? probes1 : probes64, () => false)
+    return server
+  }
+  const startServiceFor = async (name: string, issuers: number): Promise<ServerProcess> => {
+    const configPath = join(runDir, `${name}.yaml`)
+    writeFileSync(configPath, serviceConfigYaml(pools.issuers, issuers, (i) => issuer.discoveryURL(i), ca.certPem))
+    const profileDir = join(BUILD, 'profiles')
+    if (options.cpuProf) mkdirSync(profileDir, { recursive: true })
+    const server = await startService({
+      name,
+      cliPath,
+      configPath,
+      certPath,
+      keyPath,
+      logPath: join(runDir, `${name}.log`),
+      ...(options.cpuProf ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] } : {}),
+    })
+    servers.push(server)
+    await waitUntilVerifying(server, ca.certPem, issuers === 1 ? probes1 : probes64, server.exited).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message} (log: ${server.logPath})`)
+    })
+    return server
+  }
+
+  const load = new LoadGenerator()
+  const measurements: Measurement[] = []
+  let memory: MemoryResult | undefined
+  const want = new Set(options.phases)
+  try {
+    log('starting servers')
+    const baseline = await startBaselineFor('baseline', 1)
+    const needs64 = want.has('issuers-64')
+    const baseline64 = needs64 ? await startBaselineFor('baseline-64', 64) : undefined
+    const service = withService ? await startServiceFor('service', 1) : undefined
+    const service64 = withService && needs64 ? await startServiceFor('service-64', 64) : undefined
+    const ctx: Context = { options, load, caPem: ca.certPem, pools, nextIndex: new Map() }
+    const pair = (pool: string | undefined, fixedToken?: string): Arm[] =>
+      [
+        service === undefined ? undefined : { name: 'service', server: service },
+        { name: 'baseline', server: baseline },
+      ]
+        .filter((a): a is { name: string; server: ServerProcess } => a !== undefined)
+        .map((a) => ({ ...a, ...(pool === undefined ? {} : { pool }), ...(fixedToken === undefined ? {} : { fixedToken }) }))
+    const closed = { mode: 'closed' as const, windowMs: options.windowMs, connections: options.connections }
+    const plans: PhasePlan[] = []
+    if (want.has('cached')) plans.push({ name: 'cached', arms: pair(undefined, pools.probes[0]), tagged: false, ...closed })
+    if (want.has('uncached-rs256')) plans.push({ name: 'uncached-rs256', arms: pair('rs1'), tagged: true, ...closed })
+    if (want.has('uncached-es256')) plans.push({ name: 'uncached-es256', arms: pair('es1'), tagged: true, ...closed })
+    if (want.has('issuers-64') && baseline64 !== undefined) {
+      const arms: Arm[] = [...pair('rs1')]
+      if (service64 !== undefined) arms.push({ name: 'service-64', server: service64, pool: 'rs64' })
+      arms.push({ name: 'baseline-64', server: baseline64, pool: 'rs64' })
+      plans.push({ name: 'issuers-64', arms, tagged: true, ...closed })
+    }
+    if (want.has('open-loop')) {
+      plans.push({
+        name: 'open-loop',
+        arms: pair('rs1'),
+        tagged: true,
+        mode: 'open',
+        windowMs: options.openLoopWindowMs,
+        connections: options.openLoopConnections,
+      })
+    }
+    for (const plan of plans) await runPhase(ctx, plan, measurements)
+    if (want.has('memory') && withService) {
+      // A fresh process, so the cache starts empty and RSS counts only this phase.
+      const fresh = await startServiceFor('service-memory', 1)
+      memory = await runMemory(ctx, fresh)
+    }
+
+    const summary = [
+      '',
+      `kube-oidc-webhook bench ${options.quick ? '(--quick) ' : ''}- ${new Date().toISOString()}`,
+      `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(2)}`,
+      `rounds ${options.rounds} (median shown), window ${options.windowMs} ms after ${options.warmupMs} ms warm-up, ` +
+        `${options.connections} keep-alive connections (open loop: ${options.openLoopRate}/s over ${options.openLoopConnections}, ${options.openLoopWindowMs} ms)`,
+      '',
+      phaseTable(measurements, plans.map((p) => ({ name: p.name, arms: p.arms.map((a) => a.name) }))),
+    ]
+    if (memory !== undefined) {
+      summary.push(
+        '',
+        `memory (fresh service, default cache, RS256 pool with per-lap audiences, ${memory.reviewsPerSec.toFixed(0)} reviews/s, ${memory.failed} failed):`,
+        ...memory.points.map(
+          (p) => `  after ${p.distinctTokens} distinct reviews: RSS ${p.rssMiB.toFixed(1)} MiB${p.cacheEntries === undefined ? '' : `, cache entries ${p.cacheEntries}`}`,
+        ),
+        `  peak RSS ${memory.peakRssMiB.toFixed(1)} MiB`,
+      )
+    }
+    const goalList = goals(measurements, memory, options)
+    if (goalList.length > 0) summary.push('', goalTable(goalList))
+    summary.push('', `total ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    process.stdout.write(`${summary.join('\n')}\n`)
+
+    const resultsDir = join(BUILD, 'results')
+    mkdirSync(resultsDir, { recursive: true })
+    const resultPath = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+    writeFileSync(resultPath, JSON.stringify({ options, node: process.version, measurements, memory, goals: goalList }, null, 2))
+    log(`results written to ${resultPath}`)
+    const failures = measurements.some((m) => m.failed > 0) || (memory?.failed ?? 0) > 0
+    if (failures) {
+      log('some reviews failed: the numbers above are not valid')
+      process.exitCode = 1
+    }
+  } finally {
+    load.close()
+    await Promise.all(servers.map((s) => s.stop()))
+    await issuer.close()
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exitCode = 1
+})

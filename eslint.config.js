@@ -1,0 +1,17 @@
+// @ts-check
+// typescript-eslint's recommended set (flat config). @eslint/js is not a
+// dependency, so ESLint's own recommended rules are not layered underneath.
+import tseslint from 'typescript-eslint'
+
+export default [
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'dev/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+]

@@ -1,0 +1,134 @@
+/**
+ * The commands and their flags: the single source for parsing and for
+ * `--help` (CONTRACT.md "Commands" and "serve flags").
+ */
+import type { CommandDef, FlagDef } from './flags.js'
+
+const authenticationConfig: FlagDef = {
+  name: 'authentication-config',
+  kind: 'path',
+  required: true,
+  description:
+    'File with an AuthenticationConfiguration (YAML or JSON, apiserver.config.k8s.io/v1, v1beta1 or v1alpha1)',
+}
+
+const logLevel: FlagDef = {
+  name: 'log-level',
+  kind: 'log-level',
+  default: 'info',
+  description: 'Log level: debug, info, warn, error (logs are JSON lines on stderr)',
+}
+
+const keyCacheDir: FlagDef = {
+  name: 'key-cache-dir',
+  kind: 'path',
+  description:
+    "Directory keeping each issuer's last good discovery document and JWKS, so a restart during an IdP outage still verifies",
+}
+
+export const SERVE: CommandDef = {
+  name: 'serve',
+  summary: 'Run the TokenReview webhook',
+  usage:
+    'kube-oidc-webhook serve --authentication-config FILE --tls-cert-file FILE --tls-private-key-file FILE [flags]',
+  flags: [
+    {
+      ...authenticationConfig,
+      description: `${authenticationConfig.description}; reloaded when the file changes (a bad new file is refused, the old one stays in force)`,
+    },
+    {
+      name: 'bind-address',
+      kind: 'string',
+      default: '0.0.0.0',
+      description: 'Address of the secure port',
+    },
+    {
+      name: 'secure-port',
+      kind: 'port',
+      default: '8443',
+      description: 'HTTPS port of the webhook',
+    },
+    {
+      name: 'tls-cert-file',
+      kind: 'path',
+      required: true,
+      description: 'Serving certificate (PEM, with the chain); reloaded when it changes',
+    },
+    {
+      name: 'tls-private-key-file',
+      kind: 'path',
+      required: true,
+      description: 'Private key of the serving certificate (PEM); reloaded when it changes',
+    },
+    {
+      name: 'client-ca-file',
+      kind: 'path',
+      description:
+        'When set, callers must present a client certificate signed by a CA in this PEM file',
+    },
+    {
+      name: 'health-port',
+      kind: 'port',
+      default: '8080',
+      description: 'Plain-HTTP port for /healthz, /readyz and /metrics; 0 turns it off',
+    },
+    logLevel,
+    {
+      name: 'cache-ttl',
+      kind: 'duration',
+      default: '10s',
+      description:
+        "Longest life of a cached review (never past the token's exp); 0 turns the cache off",
+    },
+    {
+      name: 'cache-max-entries',
+      kind: 'count',
+      default: '100000',
+      description: 'Bound on cached reviews',
+    },
+    keyCacheDir,
+    {
+      name: 'shutdown-grace',
+      kind: 'duration',
+      default: '15s',
+      description: 'How long in-flight reviews may finish after SIGTERM or SIGINT',
+    },
+  ],
+}
+
+export const VALIDATE: CommandDef = {
+  name: 'validate',
+  summary: 'Check an AuthenticationConfiguration without serving',
+  usage: 'kube-oidc-webhook validate --authentication-config FILE',
+  flags: [authenticationConfig],
+}
+
+export const CHECK: CommandDef = {
+  name: 'check',
+  summary: 'Verify one token as serve would and print the TokenReview status',
+  usage: 'kube-oidc-webhook check --authentication-config FILE --token TOKEN|-',
+  flags: [
+    authenticationConfig,
+    {
+      name: 'token',
+      kind: 'string',
+      required: true,
+      description:
+        'The bearer token to verify; - reads it from stdin (one trailing newline is dropped)',
+    },
+    {
+      name: 'wait',
+      kind: 'duration',
+      default: '10s',
+      description: 'How long to wait for issuer discovery and keys before verifying',
+    },
+    keyCacheDir,
+    { ...logLevel, default: 'warn' },
+  ],
+}
+
+export const DEV_SUMMARY =
+  'Run a local OIDC issuer, a self-signed CA and the webhook on loopback; writes ./dev/ (kubeconfig, config, CA)'
+
+/** In the order `--help` lists them. */
+export const COMMANDS: readonly CommandDef[] = [SERVE, VALIDATE, CHECK]

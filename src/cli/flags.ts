@@ -1,0 +1,138 @@
+/**
+ * Command-line flags in kube-apiserver's spelling (spf13/pflag): `--name value`
+ * and `--name=value`, the last occurrence wins, `-h`/`--help` everywhere.
+ * Every bad flag is collected so one run reports them all, worded as pflag
+ * and cobra word them (`invalid argument "x" for "--cache-ttl" flag: ...`).
+ */
+import { LOG_LEVELS } from '../log/logger.js'
+import { DurationError, parseGoDuration } from './duration.js'
+
+export type FlagKind = 'string' | 'path' | 'duration' | 'port' | 'count' | 'log-level'
+
+export interface FlagDef {
+  /** Without the leading `--`. */
+  readonly name: string
+  readonly kind: FlagKind
+  readonly description: string
+  /** Raw default as a user would type it; absent means "none". */
+  readonly default?: string
+  readonly required?: boolean
+}
+
+export interface CommandDef {
+  readonly name: string
+  readonly summary: string
+  readonly usage: string
+  readonly flags: readonly FlagDef[]
+}
+
+export type ParsedFlags =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'ok'; readonly values: FlagValues }
+  | { readonly kind: 'error'; readonly errors: readonly string[] }
+
+/** Validated flag values (defaults applied); typed getters by kind. */
+export class FlagValues {
+  constructor(private readonly raw: ReadonlyMap<string, string>) {}
+
+  has(name: string): boolean {
+    return this.raw.has(name)
+  }
+
+  string(name: string): string | undefined {
+    return this.raw.get(name)
+  }
+
+  /** Milliseconds (Go durations below 1 ms truncate to 0). */
+  durationMs(name: string): number | undefined {
+    const raw = this.raw.get(name)
+    return raw === undefined ? undefined : Number(parseGoDuration(raw) / 1_000_000n)
+  }
+
+  number(name: string): number | undefined {
+    const raw = this.raw.get(name)
+    return raw === undefined ? undefined : Number(raw)
+  }
+}
+
+function checkValue(def: FlagDef, value: string): string | undefined {
+  switch (def.kind) {
+    case 'string':
+      return undefined
+    case 'path':
+      return value === '' ? 'must not be empty' : undefined
+    case 'duration': {
+      let ns: bigint
+      try {
+        ns = parseGoDuration(value)
+      } catch (err) {
+        if (err instanceof DurationError) return err.message
+        throw err
+      }
+      return ns < 0n ? 'must not be negative' : undefined
+    }
+    case 'port': {
+      if (!/^\d+$/.test(value))
+        return `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`
+      return Number(value) > 65535 ? 'must be a port number between 0 and 65535' : undefined
+    }
+    case 'count':
+      return /^\d+$/.test(value) && Number.isSafeInteger(Number(value))
+        ? undefined
+        : `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`
+    case 'log-level':
+      return (LOG_LEVELS as readonly string[]).includes(value)
+        ? undefined
+        : `must be one of ${LOG_LEVELS.join(', ')}`
+  }
+}
+
+/** Parses `argv` (the words after the command name) against `command.flags`. */
+export function parseFlags(command: CommandDef, argv: readonly string[]): ParsedFlags {
+  const byName = new Map(command.flags.map((f) => [f.name, f]))
+  const given = new Map<string, string>()
+  const errors: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string
+    if (word === '-h' || word === '--help') return { kind: 'help' }
+    if (!word.startsWith('--') || word === '--') {
+      errors.push(
+        word.startsWith('-') && word !== '-'
+          ? `unknown shorthand flag: ${JSON.stringify(word.slice(1, 2))} in ${word}`
+          : `unexpected argument ${JSON.stringify(word)}`,
+      )
+      continue
+    }
+    const eq = word.indexOf('=')
+    const name = eq === -1 ? word.slice(2) : word.slice(2, eq)
+    const def = byName.get(name)
+    if (def === undefined) {
+      errors.push(`unknown flag: --${name}`)
+      continue
+    }
+    let value: string
+    if (eq !== -1) {
+      value = word.slice(eq + 1)
+    } else if (i + 1 < argv.length) {
+      value = argv[++i] as string
+    } else {
+      errors.push(`flag needs an argument: --${name}`)
+      continue
+    }
+    const problem = checkValue(def, value)
+    if (problem !== undefined) {
+      errors.push(`invalid argument ${JSON.stringify(value)} for "--${name}" flag: ${problem}`)
+      continue
+    }
+    given.set(name, value)
+  }
+  const missing = command.flags.filter((f) => f.required === true && !given.has(f.name))
+  if (missing.length > 0) {
+    errors.push(`required flag(s) ${missing.map((f) => `"${f.name}"`).join(', ')} not set`)
+  }
+  if (errors.length > 0) return { kind: 'error', errors }
+  for (const def of command.flags) {
+    if (!given.has(def.name) && def.default !== undefined) given.set(def.name, def.default)
+  }
+  return { kind: 'ok', values: new FlagValues(given) }
+}

@@ -1,0 +1,142 @@
+/**
+ * The secure port: node:https with TLS 1.2 or newer, optional mandatory
+ * client certificates, keep-alive longer than the Go client's 90 s idle
+ * timeout, slowloris bounds, and a graceful close for SIGTERM.
+ */
+import https from 'node:https'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface TlsMaterial {
+  /** PEM serving certificate (with chain). */
+  readonly cert: string
+  /** PEM private key. */
+  readonly key: string
+  /** PEM CA bundle: when set, callers must present a certificate it signed. */
+  readonly clientCa?: string
+}
+
+/**
+ * Go's transport keeps idle connections 90 s; a server that closes sooner
+ * races the client's reuse and a POST is not replayed
+ * (reference tokenreview-webhook.md §4.1).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000
+/** Whole request headers must arrive within this (slowloris). */
+export const HEADERS_TIMEOUT_MS = 10_000
+/** Whole request, body included, within this (kube-apiserver's client gives up at 30 s). */
+export const REQUEST_TIMEOUT_MS = 30_000
+
+function secureContextOptions(tls: TlsMaterial): https.ServerOptions {
+  return tls.clientCa === undefined
+    ? { cert: tls.cert, key: tls.key }
+    : {
+        cert: tls.cert,
+        key: tls.key,
+        ca: tls.clientCa,
+        requestCert: true,
+        rejectUnauthorized: true,
+      }
+}
+
+/** An https server; requests go to `listener`. Not yet listening. */
+export function createTlsServer(
+  tls: TlsMaterial,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): https.Server {
+  const server = https.createServer(
+    {
+      ...secureContextOptions(tls),
+      minVersion: 'TLSv1.2',
+      // HTTP/1.1 only: a client offering h2 is answered with http/1.1 by ALPN.
+      ALPNProtocols: ['http/1.1'],
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+    },
+    listener,
+  )
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+  return server
+}
+
+/** Replaces the certificate (and client CA) for new handshakes: the seam for certificate reload. */
+export function reloadTlsMaterial(server: https.Server, tls: TlsMaterial): void {
+  server.setSecureContext({ ...secureContextOptions(tls), minVersion: 'TLSv1.2' })
+}
+
+/** Starts listening; resolves with the bound port (useful with port 0). */
+export function listen(
+  server: https.Server | import('node:http').Server,
+  port: number,
+  host: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err)
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/**
+ * Tracks requests in flight so shutdown can wait for them.
+ * Wrap the request listener with `track`.
+ */
+export class InFlight {
+  private count = 0
+  private waiters: (() => void)[] = []
+
+  get size(): number {
+    return this.count
+  }
+
+  track<A extends unknown[]>(
+    listener: (req: IncomingMessage, res: ServerResponse, ...rest: A) => void,
+  ): (req: IncomingMessage, res: ServerResponse, ...rest: A) => void {
+    return (req, res, ...rest) => {
+      this.count++
+      let done = false
+      const finish = (): void => {
+        if (done) return
+        done = true
+        this.count--
+        if (this.count === 0) for (const w of this.waiters.splice(0)) w()
+      }
+      res.once('finish', finish)
+      res.once('close', finish)
+      listener(req, res, ...rest)
+    }
+  }
+
+  /** Resolves when nothing is in flight. */
+  idle(): Promise<void> {
+    if (this.count === 0) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+}
+
+/**
+ * Stops accepting, lets requests in flight finish for up to `graceMs`, then
+ * drops whatever connections remain. Resolves once the server is closed.
+ */
+export async function closeGracefully(
+  server: https.Server | import('node:http').Server,
+  inFlight: InFlight,
+  graceMs: number,
+): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    inFlight.idle(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    }),
+  ])
+  clearTimeout(timer)
+  server.closeAllConnections()
+  await closed
+}

@@ -1,0 +1,85 @@
+/**
+ * The secure port assembled: lean review handler, express app for the rest,
+ * helmet headers, in-flight tracking and the TLS server.
+ */
+import type https from 'node:https'
+import type { Logger } from '../log/logger.js'
+import type { TokenAuthenticator } from '../token/types.js'
+import { createRequestListener, createWebhookApp, type RequestHooks } from './app.js'
+import { createReviewHandler } from './review-handler.js'
+import { captureSecurityHeaders, type SecurityHeaders } from './security-headers.js'
+import {
+  closeGracefully,
+  createTlsServer,
+  InFlight,
+  listen,
+  type TlsMaterial,
+} from './tls-server.js'
+
+export interface WebhookServerOptions extends RequestHooks {
+  readonly authenticator: TokenAuthenticator
+  readonly logger: Logger
+  readonly tls: TlsMaterial
+  readonly bodyLimitBytes?: number
+  /** Computed once per process when absent. */
+  readonly securityHeaders?: SecurityHeaders
+}
+
+export interface WebhookServer {
+  readonly server: https.Server
+  readonly securityHeaders: SecurityHeaders
+  /** Resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>
+  readonly listening: boolean
+  readonly shuttingDown: boolean
+  /** Stops accepting, waits up to `graceMs` for reviews in flight, then closes. */
+  close(graceMs: number): Promise<void>
+}
+
+let processSecurityHeaders: SecurityHeaders | undefined
+
+/** Builds (does not start) the webhook's secure port. */
+export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
+  const securityHeaders =
+    opts.securityHeaders ?? (processSecurityHeaders ??= captureSecurityHeaders())
+  let shuttingDown = false
+  let listening = false
+  const reviewHandler = createReviewHandler({
+    authenticator: opts.authenticator,
+    logger: opts.logger,
+    securityHeaders,
+    ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
+    isShuttingDown: () => shuttingDown,
+  })
+  const app = createWebhookApp(reviewHandler)
+  const inFlight = new InFlight()
+  const hooks: RequestHooks =
+    opts.onRequest === undefined ? {} : { onRequest: opts.onRequest.bind(opts) }
+  const server = createTlsServer(
+    opts.tls,
+    inFlight.track(createRequestListener(reviewHandler, app, hooks)),
+  )
+  server.on('tlsClientError', (err) => {
+    opts.logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
+  })
+  return {
+    server,
+    securityHeaders,
+    get listening() {
+      return listening
+    },
+    get shuttingDown() {
+      return shuttingDown
+    },
+    async listen(port, host) {
+      const bound = await listen(server, port, host)
+      listening = true
+      return bound
+    },
+    async close(graceMs) {
+      shuttingDown = true
+      await closeGracefully(server, inFlight, graceMs)
+      listening = false
+    },
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Everything one configured issuer needs at run time: its HTTP client (with its
+ * own CA), the discovery loop (immediately, then every `discoveryRetryMs` until
+ * it succeeds, as kube-apiserver's `wait.PollImmediateUntil`), the key set, the
+ * optional key cache, and the readiness conditions. Shared by reference count so
+ * a hot reload can hand a warm issuer to the new authenticator.
+ */
+import type { Logger } from '../log/logger.js'
+import type { Clock } from '../runtime/clock.js'
+import type { CompiledIssuer } from '../config/compiled.js'
+import type { AuthenticatorObserver } from '../token/observer.js'
+import { fetchDiscovery, parseDiscovery, type DiscoveryDocument } from './discovery.js'
+import { createHttpClient, type HttpClient } from './http-client.js'
+import { ConditionSet, type IssuerStatus } from './issuer-status.js'
+import { loadCachedKeys, saveCachedKeys } from './key-cache.js'
+import { RemoteKeySet } from './key-set.js'
+
+export interface IssuerRuntimeOptions {
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly observer?: AuthenticatorObserver | undefined
+  readonly fetchTimeoutMs: number
+  readonly maxResponseBytes: number
+  readonly discoveryRetryMs: number
+  readonly keyCacheDir?: string | undefined
+  readonly minRefetchIntervalMs?: number | undefined
+}
+
+/** What makes two issuers interchangeable on reload: where and how they are fetched. */
+export function issuerFetchKey(issuer: CompiledIssuer): string {
+  return JSON.stringify([issuer.url, issuer.discoveryURL, issuer.certificateAuthority ?? null])
+}
+
+export class IssuerRuntime {
+  readonly client: HttpClient
+  readonly fetchKey: string
+  private discovery: DiscoveryDocument | undefined
+  private keys: RemoteKeySet | undefined
+  private readonly conditions: ConditionSet
+  private refs = 1
+  private closed = false
+  private retryTimer: NodeJS.Timeout | undefined
+  private readonly abort = new AbortController()
+  private lastDiscoveryError: string | undefined = 'oidc: authenticator is not initialized'
+  private wasReady = false
+  private fromCache = false
+  /** Settles after the first discovery attempt and, if it succeeded, the first JWKS fetch. */
+  readonly firstAttempt: Promise<void>
+  private settleFirst!: () => void
+
+  constructor(
+    readonly issuer: CompiledIssuer,
+    readonly issuerHash: string,
+    private readonly options: IssuerRuntimeOptions,
+  ) {
+    this.fetchKey = issuerFetchKey(issuer)
+    this.client = createHttpClient({
+      ...(issuer.certificateAuthority !== undefined ? { ca: issuer.certificateAuthority } : {}),
+      timeoutMs: options.fetchTimeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
+    })
+    this.conditions = new ConditionSet(() => options.clock.now())
+    this.firstAttempt = new Promise<void>((resolve) => {
+      this.settleFirst = resolve
+    })
+    void this.run(true)
+  }
+
+  /** Discovery has succeeded (or a cached document was loaded): tokens may be verified. */
+  get initialized(): boolean {
+    return this.keys !== undefined
+  }
+
+  get keySet(): RemoteKeySet | undefined {
+    return this.keys
+  }
+
+  retain(): this {
+    this.refs++
+    return this
+  }
+
+  /** Drops one reference; the last one stops timers and aborts fetches. */
+  release(): void {
+    if (--this.refs > 0 || this.closed) return
+    this.closed = true
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    this.abort.abort()
+    this.keys?.close()
+    this.client.close()
+    this.settleFirst()
+  }
+
+  status(): IssuerStatus {
+    const ready = this.isReady()
+    const lastError = this.lastDiscoveryError ?? this.keys?.lastError
+    return {
+      url: this.issuer.url,
+      issuerHash: this.issuerHash,
+      ready,
+      conditions: this.conditions.list(),
+      ...(this.keys?.lastSuccess !== undefined ? { lastSuccessfulKeyFetch: this.keys.lastSuccess.toISOString() } : {}),
+      ...(lastError !== undefined ? { lastError } : {}),
+    }
+  }
+
+  private isReady(): boolean {
+    return this.keys !== undefined && this.keys.hasKeySet
+  }
+
+  private async run(first: boolean): Promise<void> {
+    if (this.closed) return
+    let doc: DiscoveryDocument | undefined
+    try {
+      doc = await fetchDiscovery(this.client, this.issuer.discoveryURL, this.issuer.url, this.abort.signal)
+    } catch (err) {
+      if (this.closed) return
+      const message = (err as Error).message
+      this.lastDiscoveryError = message
+      this.options.observer?.onDiscovery?.(this.issuerHash, false)
+      this.options.logger.warn({ issuer: this.issuer.url, err: message }, 'OIDC discovery failed; will retry')
+      if (!this.initialized) this.conditions.set('DiscoveryValid', 'False', 'DiscoveryFailed', message)
+      if (first && this.options.keyCacheDir !== undefined) await this.loadFromCache()
+      this.updateReady()
+      if (first) this.settleFirst()
+      this.retryTimer = setTimeout(() => void this.run(false), this.options.discoveryRetryMs)
+      this.retryTimer.unref()
+      return
+    }
+    if (this.closed) return
+    this.lastDiscoveryError = undefined
+    this.fromCache = false
+    this.discovery = doc
+    this.options.observer?.onDiscovery?.(this.issuerHash, true)
+    this.conditions.set('DiscoveryValid', 'True', 'Success', `discovered ${doc.jwksURI}`)
+    if (this.keys === undefined || this.keys.jwksURI !== doc.jwksURI) {
+      const previous = this.keys
+      this.keys = this.newKeySet(doc.jwksURI)
+      previous?.close()
+    }
+    await this.keys.fetch()
+    if (first) this.settleFirst()
+  }
+
+  private newKeySet(jwksURI: string): RemoteKeySet {
+    const set: RemoteKeySet = new RemoteKeySet(jwksURI, {
+      client: this.client,
+      logger: this.options.logger,
+      now: () => this.options.clock.now(),
+      ...(this.options.minRefetchIntervalMs !== undefined ? { minRefetchIntervalMs: this.options.minRefetchIntervalMs } : {}),
+      onFetch: (ok, hash, error) => {
+        this.options.observer?.onJWKSFetch?.(this.issuerHash, ok, hash)
+        if (ok) {
+          this.conditions.set('JWKSFetchValid', 'True', 'Success', `fetched ${set.keyCount} usable keys`)
+          void this.saveToCache()
+        } else {
+          this.conditions.set(
+            'JWKSFetchValid',
+            'False',
+            'FetchFailed',
+            set.hasKeySet ? `${error ?? 'fetch failed'} (keeping last good keys)` : (error ?? 'fetch failed'),
+          )
+        }
+        this.updateReady()
+      },
+    })
+    return set
+  }
+
+  private updateReady(): void {
+    const ready = this.isReady()
+    if (ready) {
+      this.conditions.set('Ready', 'True', this.fromCache ? 'FromKeyCache' : 'Success', this.fromCache ? 'verifying with cached discovery and keys' : 'ready to verify tokens')
+    } else {
+      this.conditions.set('Ready', 'False', this.initialized ? 'NoKeys' : 'NotInitialized', this.lastDiscoveryError ?? this.keys?.lastError ?? 'no key set yet')
+    }
+    if (ready !== this.wasReady) {
+      this.wasReady = ready
+      this.options.observer?.onIssuerReady?.(this.issuerHash, ready)
+    }
+  }
+
+  private async loadFromCache(): Promise<void> {
+    const dir = this.options.keyCacheDir
+    if (dir === undefined || this.initialized) return
+    const cached = await loadCachedKeys(dir, this.issuerHash)
+    if (cached === undefined || cached.issuerURL !== this.issuer.url || cached.discoveryURL !== this.issuer.discoveryURL) return
+    let doc: DiscoveryDocument
+    try {
+      doc = parseDiscovery(Buffer.from(cached.discovery, 'utf8'), this.issuer.url)
+    } catch {
+      return
+    }
+    const keys = this.newKeySet(doc.jwksURI)
+    if (!keys.seed(Buffer.from(cached.jwks, 'utf8'))) {
+      keys.close()
+      return
+    }
+    this.discovery = doc
+    this.keys = keys
+    this.fromCache = true
+    this.conditions.set('JWKSFetchValid', 'Unknown', 'FromKeyCache', `using keys cached at ${cached.savedAt}`)
+    this.options.logger.warn({ issuer: this.issuer.url, savedAt: cached.savedAt }, 'issuer unreachable; using cached discovery and keys')
+  }
+
+  private async saveToCache(): Promise<void> {
+    const dir = this.options.keyCacheDir
+    const body = this.keys?.lastBody
+    if (dir === undefined || this.discovery === undefined || body === undefined || this.fromCache) return
+    try {
+      await saveCachedKeys(dir, this.issuerHash, {
+        issuerURL: this.issuer.url,
+        discoveryURL: this.issuer.discoveryURL,
+        discovery: this.discovery.raw.toString('utf8'),
+        jwks: body.toString('utf8'),
+        savedAt: this.options.clock.now().toISOString(),
+      })
+    } catch (err) {
+      this.options.logger.warn({ issuer: this.issuer.url, err: (err as Error).message }, 'could not write key cache')
+    }
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The authenticator for a whole compiled config: picks the issuer by the token's
+ * unverified `iss` in O(1), runs that issuer's pipeline, and never throws for a
+ * bad token. Owns the issuer runtimes (discovery, keys) and hands warm ones over
+ * on hot reload.
+ */
+import { performance } from 'node:perf_hooks'
+import type { CompiledConfig, CompiledIssuer } from '../config/compiled.js'
+import { IssuerRuntime, issuerFetchKey, type IssuerRuntimeOptions } from '../issuer/issuer-runtime.js'
+import type { IssuerStatus } from '../issuer/issuer-status.js'
+import { silentLogger, type Logger } from '../log/logger.js'
+import { systemClock, type Clock } from '../runtime/clock.js'
+import { JwtAuthenticator } from './jwt-authenticator.js'
+import type { AuthenticatorObserver } from './observer.js'
+import { reject, toRejection } from './rejection.js'
+import { TokenRejected, type AuthOutcome, type TokenAuthenticator } from './types.js'
+import { peekUntrustedIssuer } from './untrusted-issuer.js'
+import { verifierSettings, type SignatureKeys, type VerifierSettings } from './verify.js'
+import { createHash } from 'node:crypto'
+import { goQuote } from './go-format.js'
+
+export interface AuthenticatorOptions {
+  /** Injected now (token time checks, status timestamps). */
+  clock?: Clock
+  logger?: Logger
+  observer?: AuthenticatorObserver
+  /** Per discovery/JWKS/distributed-claims request; default 10 000 ms. */
+  fetchTimeoutMs?: number
+  /** Discovery/JWKS/distributed-claims body limit; default 1 MiB. */
+  maxResponseBytes?: number
+  /** Discovery retry period until success; default 10 000 ms like kube-apiserver. */
+  discoveryRetryMs?: number
+  /** Larger tokens are rejected (`token_too_large`) before any parsing; default 256 KiB. */
+  maxTokenBytes?: number
+  /** Persist each issuer's last good discovery + JWKS here; load it when the issuer is down at start. */
+  keyCacheDir?: string
+  /** Smallest gap between on-demand JWKS refetches for unknown `kid`s; default 1000 ms. */
+  minRefetchIntervalMs?: number
+}
+
+export interface ConfigAuthenticator extends TokenAuthenticator {
+  /** Per-issuer state for `/readyz?verbose`, in config order. */
+  issuers(): IssuerStatus[]
+  /** Resolves once every issuer has finished its first discovery attempt (success or failure), or after timeoutMs. For the `check` command. */
+  settled(timeoutMs: number): Promise<void>
+  /** Stops timers and aborts fetches (issuers handed to a newer authenticator stay alive there). */
+  close(): Promise<void>
+}
+
+const WELL_KNOWN = '/.well-known/openid-configuration'
+const MAX_DISTRIBUTED_ISSUERS = 16
+
+interface ResolvedOptions {
+  clock: Clock
+  logger: Logger
+  observer: AuthenticatorObserver | undefined
+  maxTokenBytes: number
+  runtime: IssuerRuntimeOptions
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value <= 0) throw new TypeError(`"${name}" option must be a positive integer`)
+  return value
+}
+
+function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? silentLogger
+  return {
+    clock,
+    logger,
+    observer: options.observer,
+    maxTokenBytes: positiveInt('maxTokenBytes', options.maxTokenBytes, 256 * 1024),
+    runtime: {
+      clock,
+      logger,
+      observer: options.observer,
+      fetchTimeoutMs: positiveInt('fetchTimeoutMs', options.fetchTimeoutMs, 10_000),
+      maxResponseBytes: positiveInt('maxResponseBytes', options.maxResponseBytes, 1024 * 1024),
+      discoveryRetryMs: positiveInt('discoveryRetryMs', options.discoveryRetryMs, 10_000),
+      keyCacheDir: options.keyCacheDir,
+      minRefetchIntervalMs: options.minRefetchIntervalMs,
+    },
+  }
+}
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`
+}
+
+class ConfigAuthenticatorImpl implements ConfigAuthenticator {
+  readonly byIssuer = new Map<string, JwtAuthenticator>()
+  readonly ordered: JwtAuthenticator[] = []
+  /** Runtimes by fetch key, for hand-over on reload. */
+  readonly runtimes = new Map<string, IssuerRuntime>()
+  private readonly distributed = new Map<string, IssuerRuntime>()
+  private closed = false
+
+  constructor(
+    config: CompiledConfig,
+    private readonly options: ResolvedOptions,
+    previous?: ConfigAuthenticatorImpl,
+  ) {
+    for (const entry of config.jwt) {
+      const key = issuerFetchKey(entry.issuer)
+      const warm = previous?.runtimes.get(key)
+      const runtime = warm !== undefined && !previous?.closed ? warm.retain() : new IssuerRuntime(entry.issuer, entry.issuerHash, options.runtime)
+      this.runtimes.set(key, runtime)
+      const authenticator = new JwtAuthenticator(entry, runtime, {
+        clock: options.clock,
+        observer: options.observer,
+        distributedVerifier: (iss) => this.verifierFor(iss, entry.issuer),
+      })
+      this.byIssuer.set(entry.issuer.url, authenticator)
+      this.ordered.push(authenticator)
+    }
+  }
+
+  async authenticate(token: string): Promise<AuthOutcome> {
+    const max = this.options.maxTokenBytes
+    if (token.length > max || (token.length * 3 > max && Buffer.byteLength(token, 'utf8') > max)) {
+      return {
+        kind: 'rejected',
+        issuer: '',
+        rejection: reject('token_too_large', 'select-issuer', `token too large: more than ${max} bytes`),
+      }
+    }
+    const peeked = peekUntrustedIssuer(token)
+    if (peeked === undefined) return { kind: 'not-mine' }
+    const authenticator = this.byIssuer.get(peeked.issuer)
+    if (authenticator === undefined) return { kind: 'not-mine' }
+    const issuer = authenticator.config.issuer.url
+    const issuerHash = authenticator.config.issuerHash
+    const started = performance.now()
+    try {
+      const user = await authenticator.authenticate(peeked)
+      this.options.observer?.onAuthenticated?.(issuerHash, (performance.now() - started) / 1000)
+      return { kind: 'authenticated', issuer, user }
+    } catch (err) {
+      const rejection = err instanceof TokenRejected ? err : toRejection(err, 'verify')
+      this.options.observer?.onRejected?.(issuerHash, (performance.now() - started) / 1000, rejection.reason)
+      this.options.logger.debug({ issuer, reason: rejection.reason, step: rejection.step, err: rejection.message }, 'token rejected')
+      return { kind: 'rejected', issuer, rejection }
+    }
+  }
+
+  issuers(): IssuerStatus[] {
+    return this.ordered.map((a) => a.runtime.status())
+  }
+
+  async settled(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs)
+      timer.unref()
+    })
+    await Promise.race([Promise.all(this.ordered.map((a) => a.runtime.firstAttempt)), timeout])
+    if (timer !== undefined) clearTimeout(timer)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const runtime of this.runtimes.values()) runtime.release()
+    for (const runtime of this.distributed.values()) runtime.release()
+    this.runtimes.clear()
+    this.distributed.clear()
+  }
+
+  /**
+   * The verifier for a distributed-claims JWT: the configured issuer's own keys
+   * when `iss` is a configured issuer, else a verifier discovered on first use
+   * with the same HTTP trust (oidc.go `claimResolver.Verifier`). Unlike
+   * kube-apiserver, the first use waits for that discovery (bounded by the fetch
+   * timeout) instead of failing with "not initialized".
+   */
+  private async verifierFor(
+    iss: string,
+    owner: CompiledIssuer,
+  ): Promise<{ settings: VerifierSettings; keys: SignatureKeys } | { error: string }> {
+    const settings = verifierSettings(iss, owner.audiences)
+    const configured = this.byIssuer.get(iss)
+    if (configured !== undefined && configured.config.issuer.certificateAuthority === owner.certificateAuthority) {
+      const keys = configured.runtime.keySet
+      if (keys === undefined) return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+      return { settings, keys }
+    }
+    const key = JSON.stringify([iss, owner.certificateAuthority ?? null])
+    let runtime = this.distributed.get(key)
+    if (runtime === undefined) {
+      if (this.closed || this.distributed.size >= MAX_DISTRIBUTED_ISSUERS || !iss.startsWith('https://')) {
+        return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+      }
+      const issuer: CompiledIssuer = {
+        url: iss,
+        discoveryURL: iss.replace(/\/$/, '') + WELL_KNOWN,
+        discoveryURLExplicit: false,
+        ...(owner.certificateAuthority !== undefined ? { certificateAuthority: owner.certificateAuthority } : {}),
+        audiences: owner.audiences,
+        audienceMatchPolicy: owner.audienceMatchPolicy,
+      }
+      runtime = new IssuerRuntime(issuer, sha256(iss), { ...this.options.runtime, observer: undefined, keyCacheDir: undefined })
+      this.distributed.set(key, runtime)
+    }
+    await Promise.race([
+      runtime.firstAttempt,
+      new Promise<void>((resolve) => setTimeout(resolve, this.options.runtime.fetchTimeoutMs * 2).unref()),
+    ])
+    const keys = runtime.keySet
+    if (keys === undefined) return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+    return { settings, keys }
+  }
+}
+
+/**
+ * Builds the authenticator for a compiled config. With `previous` (hot reload),
+ * issuers whose url, discoveryURL and certificateAuthority are unchanged keep
+ * their warm discovery and keys; the caller closes `previous` later.
+ *
+ * @example
+ * const auth = createConfigAuthenticator(compiled, { logger })
+ * const outcome = await auth.authenticate(token)
+ */
+export function createConfigAuthenticator(
+  config: CompiledConfig,
+  options: AuthenticatorOptions = {},
+  previous?: ConfigAuthenticator,
+): ConfigAuthenticator {
+  const prev = previous instanceof ConfigAuthenticatorImpl ? previous : undefined
+  return new ConfigAuthenticatorImpl(config, resolveOptions(options), prev)
+}

@@ -1,0 +1,59 @@
+/**
+ * The parts of Go's encoding/json behaviour that kube-apiserver's messages and
+ * decisions depend on: the JSON kind names used in `UnmarshalTypeError`, and
+ * case-insensitive matching of struct fields (`json:"iss"` also takes `"ISS"`).
+ */
+
+/** Go's name for the kind of a JSON value in `json: cannot unmarshal <kind> into ...`. */
+export function goJsonKind(value: unknown): 'string' | 'number' | 'bool' | 'array' | 'object' | 'null' {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  switch (typeof value) {
+    case 'string':
+      return 'string'
+    case 'number':
+    case 'bigint':
+      return 'number'
+    case 'boolean':
+      return 'bool'
+    default:
+      return 'object'
+  }
+}
+
+/** `json: cannot unmarshal <kind> into Go value of type <type>` (no struct context). */
+export function goUnmarshalValueError(value: unknown, goType: string): string {
+  return `json: cannot unmarshal ${goJsonKind(value)} into Go value of type ${goType}`
+}
+
+/** `json: cannot unmarshal <kind> into Go struct field <struct>.<field> of type <type>`. */
+export function goUnmarshalFieldError(value: unknown, struct: string, field: string, goType: string): string {
+  return `json: cannot unmarshal ${goJsonKind(value)} into Go struct field ${struct}.${field} of type ${goType}`
+}
+
+/**
+ * Decodes a claim into a Go `string` as `json.Unmarshal` would: a string is taken,
+ * `null` leaves the zero value `""`, anything else is a type error.
+ */
+export function goUnmarshalString(value: unknown): { ok: true; value: string } | { ok: false; message: string } {
+  if (typeof value === 'string') return { ok: true, value }
+  if (value === null) return { ok: true, value: '' }
+  return { ok: false, message: goUnmarshalValueError(value, 'string') }
+}
+
+/**
+ * Looks up a struct field the way encoding/json fills one: every key equal to
+ * `name` under ASCII case folding sets it, the last one in the document wins.
+ * `name` must be lower case.
+ */
+export function goStructField(obj: Readonly<Record<string, unknown>>, name: string): { found: boolean; value: unknown } {
+  let found = false
+  let value: unknown
+  for (const key in obj) {
+    if (key.length === name.length && (key === name || key.toLowerCase() === name)) {
+      found = true
+      value = obj[key]
+    }
+  }
+  return { found, value }
+}

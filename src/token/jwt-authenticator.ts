@@ -1,0 +1,80 @@
+/**
+ * One `jwt[i]` entry at run time: kube-apiserver's `jwtAuthenticator.AuthenticateToken`
+ * after the issuer matched — readiness, verification, distributed claims,
+ * username, groups, uid, extra, claim rules, user rules, in that order.
+ */
+import { toClaimsActivation, toUserActivation } from '../cel/activation.js'
+import type { ClaimsActivation, UserActivation } from '../cel/types.js'
+import type { CompiledJWTAuthenticator } from '../config/compiled.js'
+import type { IssuerRuntime } from '../issuer/issuer-runtime.js'
+import type { Clock } from '../runtime/clock.js'
+import { checkClaimRules, checkUserRules } from './check-rules.js'
+import { expandDistributedClaims, type DistributedClaimsContext } from './distributed-claims.js'
+import { mapExtra, mapGroups, mapUID, mapUsername } from './map-claims.js'
+import type { AuthenticatorObserver } from './observer.js'
+import { reject, toRejection } from './rejection.js'
+import type { UntrustedToken } from './untrusted-issuer.js'
+import { verifierSettings, verifyToken, type VerifierSettings } from './verify.js'
+import type { UserInfo } from './types.js'
+
+export interface JwtAuthenticatorDeps {
+  readonly clock: Clock
+  readonly observer?: AuthenticatorObserver | undefined
+  /** Verifiers for distributed-claim JWTs of other issuers. */
+  readonly distributedVerifier: DistributedClaimsContext['verifierFor']
+}
+
+export class JwtAuthenticator {
+  readonly settings: VerifierSettings
+  private readonly groupsClaim: string | undefined
+
+  constructor(
+    readonly config: CompiledJWTAuthenticator,
+    readonly runtime: IssuerRuntime,
+    private readonly deps: JwtAuthenticatorDeps,
+  ) {
+    this.settings = verifierSettings(config.issuer.url, config.issuer.audiences)
+    const groups = config.claimMappings.groups
+    this.groupsClaim = groups?.kind === 'claim' ? groups.claim : undefined
+  }
+
+  /** Authenticates a token whose unverified `iss` matched; throws `TokenRejected`. */
+  async authenticate(token: UntrustedToken): Promise<UserInfo> {
+    const keys = this.runtime.keySet
+    if (keys === undefined) throw reject('issuer_not_ready', 'readiness', 'oidc: authenticator not initialized', true)
+    const now = this.deps.clock.now()
+    const issuerHash = this.config.issuerHash
+    try {
+      await verifyToken(token, this.settings, keys, now, () => this.deps.observer?.onVerification?.(issuerHash))
+    } catch (err) {
+      throw toRejection(err, 'verify', 'oidc: verify token: ')
+    }
+
+    let claims = token.untrustedPayload // verified from here on
+    if (this.groupsClaim !== undefined) {
+      try {
+        claims = await expandDistributedClaims(this.groupsClaim, claims, {
+          client: this.runtime.client,
+          audiences: this.config.issuer.audiences,
+          now,
+          verifierFor: (iss) => this.deps.distributedVerifier(iss),
+        })
+      } catch (err) {
+        throw toRejection(err, 'distributed-claims', 'oidc: could not expand distributed claims: ')
+      }
+    }
+
+    let activation: ClaimsActivation | undefined
+    const claimsActivation = (): ClaimsActivation => (activation ??= toClaimsActivation(claims))
+    const mappings = this.config.claimMappings
+    const username = mapUsername(mappings.username, claims, claimsActivation)
+    const groups = mapGroups(mappings.groups, claims, claimsActivation)
+    const uid = mapUID(mappings.uid, claims, claimsActivation)
+    const extra = mapExtra(mappings.extra, claims, claimsActivation)
+    checkClaimRules(this.config.claimValidationRules, claims, claimsActivation)
+    const user: UserInfo = { username, uid, groups, extra }
+    let userActivation: UserActivation | undefined
+    checkUserRules(this.config.userValidationRules, () => (userActivation ??= toUserActivation(user)))
+    return user
+  }
+}
