@@ -362,7 +362,11 @@ async function main(): Promise<void> {
     }
     const goalList = goals(measurements, memory, options)
     if (goalList.length > 0) summary.push('', goalTable(goalList))
-    summary.push('', `total ${((Date.now() - started) / 1000).toFixed(0)} s`)
+    summary.push(
+      '',
+      `issuer discovery + JWKS requests answered: ${issuer.requests} (start-up needs 2 per issuer per server; more means refetching)`,
+      `total ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    )
     process.stdout.write(`${summary.join('\n')}\n`)
 
     const resultsDir = join(BUILD, 'results')

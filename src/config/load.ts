@@ -22,14 +22,26 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024
  * file: reading it, decoding it, or validating the decoded configuration.
  */
 export type ConfigResult =
-  | { ok: true; config: CompiledConfig }
+  /** `bytes`: the file content the config came from (reload compares against it). */
+  | { ok: true; config: CompiledConfig; bytes: Buffer }
   | { ok: false; errors: readonly string[]; stage: 'read' | 'decode' | 'validate' }
 
 /** Decodes, validates and compiles config text (YAML or JSON). */
 export function parseAuthenticationConfig(text: string): ConfigResult {
-  const bytes = Buffer.from(text, 'utf8')
+  return parseAuthenticationConfigBytes(Buffer.from(text, 'utf8'))
+}
+
+/** Decodes (UTF-8, strictly), validates and compiles file content. */
+export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
   if (bytes.length > MAX_CONFIG_BYTES) return tooLarge(bytes.length)
-  return fromText(text, sha256(bytes))
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { ok: false, stage: 'decode', errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'] }
+  }
+  const result = fromText(text, sha256(bytes))
+  return result.ok ? { ...result, bytes } : result
 }
 
 /** Reads, decodes, validates and compiles the file at `path`; never throws for a bad file. */
@@ -41,13 +53,7 @@ export async function loadAuthenticationConfig(path: string): Promise<ConfigResu
     if (err instanceof TooLargeError) return tooLarge(err.size)
     return { ok: false, stage: 'read', errors: [readErrorMessage(path, err)] }
   }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return { ok: false, stage: 'decode', errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'] }
-  }
-  return fromText(text, sha256(bytes))
+  return parseAuthenticationConfigBytes(bytes)
 }
 
 /**
@@ -59,7 +65,10 @@ export async function validateAuthenticationConfigFile(path: string): Promise<re
   return result.ok ? [] : result.errors
 }
 
-function fromText(text: string, hash: string): ConfigResult {
+function fromText(
+  text: string,
+  hash: string,
+): { ok: true; config: CompiledConfig } | Extract<ConfigResult, { ok: false }> {
   const decoded = decodeAuthenticationConfiguration(text)
   if (!decoded.ok) return { ok: false, stage: 'decode', errors: decoded.errors }
   const compiled = compileAuthenticationConfiguration(decoded.config, hash)

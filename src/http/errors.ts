@@ -41,6 +41,11 @@ export const HTTP_ERRORS = {
     reason: 'BadRequest',
     message: 'spec.token must be a string',
   },
+  ERR_BAD_AUDIENCES: {
+    statusCode: 400,
+    reason: 'BadRequest',
+    message: 'spec.audiences must be a list of strings',
+  },
   ERR_NOT_FOUND: {
     statusCode: 404,
     reason: 'NotFound',

@@ -23,6 +23,8 @@ export type TokenReviewApiVersion = (typeof TOKEN_REVIEW_API_VERSIONS)[number]
 export interface TokenReviewRequest {
   readonly apiVersion: TokenReviewApiVersion
   readonly token: string
+  /** `spec.audiences`, `[]` when absent: part of the result-cache key, never echoed back. */
+  readonly audiences: readonly string[]
 }
 
 /** `application/json` with any parameters (`; charset=utf-8`), case-insensitive. */
@@ -99,7 +101,10 @@ export function decodeTokenReview(text: string): TokenReviewRequest {
   if (token === undefined || token === null || token === '')
     throw new HttpError('ERR_TOKEN_REQUIRED')
   if (typeof token !== 'string') throw new HttpError('ERR_TOKEN_NOT_STRING')
-  return { apiVersion: apiVersion as TokenReviewApiVersion, token }
+  const audiences = spec?.audiences ?? []
+  if (!Array.isArray(audiences) || !audiences.every((a): a is string => typeof a === 'string'))
+    throw new HttpError('ERR_BAD_AUDIENCES')
+  return { apiVersion: apiVersion as TokenReviewApiVersion, token, audiences }
 }
 
 /** Content type, size, JSON, shape: the whole request side of `POST /authenticate`. */

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log/logger.js'
-import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
+import type { TokenAuthenticator } from '../token/types.js'
 import { HttpError, renderError } from './errors.js'
 import { DEFAULT_BODY_LIMIT_BYTES, parseTokenReview } from './parse-token-review.js'
 import { applySecurityHeaders, type SecurityHeaders } from './security-headers.js'
@@ -47,28 +47,6 @@ const INTERNAL_STATUS: TokenReviewStatus = {
   error: 'internal error while verifying the token',
 }
 
-function logOutcome(logger: Logger, outcome: AuthOutcome): void {
-  switch (outcome.kind) {
-    case 'authenticated':
-      logger.debug({ outcome: 'authenticated', issuer: outcome.issuer }, 'token review')
-      return
-    case 'not-mine':
-      logger.debug({ outcome: 'not-mine' }, 'token review')
-      return
-    case 'rejected':
-      logger.info(
-        {
-          outcome: 'rejected',
-          issuer: outcome.issuer,
-          reason: outcome.rejection.reason,
-          step: outcome.rejection.step,
-          error: outcome.rejection.message,
-        },
-        'token review',
-      )
-  }
-}
-
 /** The `POST /authenticate` handler; never rejects. */
 export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler {
   const limit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
@@ -93,8 +71,7 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
     }
     let status: TokenReviewStatus
     try {
-      const outcome = await opts.authenticator.authenticate(review.token)
-      logOutcome(logger, outcome)
+      const outcome = await opts.authenticator.authenticate(review.token, review.audiences)
       status = tokenReviewStatus(outcome)
     } catch (err) {
       // A bug, not a bad token: answer with an error (not cached by

@@ -134,9 +134,9 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     const issuerHash = authenticator.config.issuerHash
     const started = performance.now()
     try {
-      const user = await authenticator.authenticate(peeked)
+      const { user, exp } = await authenticator.authenticate(peeked)
       this.options.observer?.onAuthenticated?.(issuerHash, (performance.now() - started) / 1000)
-      return { kind: 'authenticated', issuer, user }
+      return exp === undefined ? { kind: 'authenticated', issuer, user } : { kind: 'authenticated', issuer, user, exp }
     } catch (err) {
       const rejection = err instanceof TokenRejected ? err : toRejection(err, 'verify')
       this.options.observer?.onRejected?.(issuerHash, (performance.now() - started) / 1000, rejection.reason)

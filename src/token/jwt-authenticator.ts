@@ -38,14 +38,21 @@ export class JwtAuthenticator {
     this.groupsClaim = groups?.kind === 'claim' ? groups.claim : undefined
   }
 
-  /** Authenticates a token whose unverified `iss` matched; throws `TokenRejected`. */
-  async authenticate(token: UntrustedToken): Promise<UserInfo> {
+  /**
+   * Authenticates a token whose unverified `iss` matched; throws `TokenRejected`.
+   * Returns the user and the token's `exp` (seconds), which bounds caching.
+   */
+  async authenticate(token: UntrustedToken): Promise<{ user: UserInfo; exp: number | undefined }> {
     const keys = this.runtime.keySet
     if (keys === undefined) throw reject('issuer_not_ready', 'readiness', 'oidc: authenticator not initialized', true)
     const now = this.deps.clock.now()
     const issuerHash = this.config.issuerHash
+    let exp: number | undefined
     try {
-      await verifyToken(token, this.settings, keys, now, () => this.deps.observer?.onVerification?.(issuerHash))
+      const standard = await verifyToken(token, this.settings, keys, now, () =>
+        this.deps.observer?.onVerification?.(issuerHash),
+      )
+      exp = standard.exp
     } catch (err) {
       throw toRejection(err, 'verify', 'oidc: verify token: ')
     }
@@ -75,6 +82,6 @@ export class JwtAuthenticator {
     const user: UserInfo = { username, uid, groups, extra }
     let userActivation: UserActivation | undefined
     checkUserRules(this.config.userValidationRules, () => (userActivation ??= toUserActivation(user)))
-    return user
+    return { user, exp }
   }
 }

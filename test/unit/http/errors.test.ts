@@ -10,6 +10,7 @@ describe('HTTP error catalog', () => {
       'ERR_BAD_SPEC',
       'ERR_TOKEN_REQUIRED',
       'ERR_TOKEN_NOT_STRING',
+      'ERR_BAD_AUDIENCES',
       'ERR_NOT_FOUND',
       'ERR_METHOD_NOT_ALLOWED',
       'ERR_BODY_TOO_LARGE',

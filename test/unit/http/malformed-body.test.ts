@@ -78,6 +78,24 @@ describe('POST /authenticate with a malformed body', () => {
       message: 'spec.token must be a string',
     },
     {
+      name: 'audiences not a list',
+      body: {
+        kind: 'TokenReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        spec: { token: 't', audiences: 'vault' },
+      },
+      message: 'spec.audiences must be a list of strings',
+    },
+    {
+      name: 'audiences with a number',
+      body: {
+        kind: 'TokenReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        spec: { token: 't', audiences: ['a', 1] },
+      },
+      message: 'spec.audiences must be a list of strings',
+    },
+    {
       name: 'token in other case',
       body: {
         kind: 'TokenReview',

@@ -10,6 +10,7 @@ import { b64url, hs256Jwt, noneJwt, rawJwt, signInput, type Json } from '../../h
 import { authenticatorFor, entryFor, summarize, type JwtEntry } from './authenticator-helpers.js'
 
 let issuer: TestIssuer
+let stranger: KeyObject | undefined
 
 beforeAll(async () => {
   issuer = await startTestIssuer()
@@ -186,7 +187,6 @@ describe('signatures and algorithms', () => {
   })
 })
 
-let stranger: KeyObject | undefined
 function strangerKey(): KeyObject {
   stranger ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
   return stranger

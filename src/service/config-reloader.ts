@@ -1,0 +1,175 @@
+/**
+ * Hot reload of the AuthenticationConfiguration, as kube-apiserver's
+ * authentication config controller does it (pkg/kubeapiserver/options/
+ * authentication.go, reference §11): content that was applied or refused before
+ * is ignored; a file that does not decode or validate is refused (old config
+ * stays, one failure counted, not retried until the bytes change); a valid one
+ * is built aside and swapped in whole only once every issuer in it has
+ * completed discovery, else it is retried later. Unchanged issuers keep their
+ * warm keys; cached reviews of changed, added or removed issuers are dropped.
+ */
+import { createHash } from 'node:crypto'
+import type { ResultCache } from '../cache/result-cache.js'
+import type { CompiledConfig } from '../config/compiled.js'
+import { parseAuthenticationConfig } from '../config/load.js'
+import type { IssuerStatus } from '../issuer/issuer-status.js'
+import type { Logger } from '../log/logger.js'
+import type { Sha256Label } from '../metrics/labels.js'
+import type { WebhookMetrics } from '../metrics/registry.js'
+import { watchFile, type FileWatcher } from '../reload/watch-file.js'
+import type { ConfigAuthenticator } from '../token/authenticator.js'
+
+export interface ActiveConfig {
+  readonly config: CompiledConfig
+  readonly authenticator: ConfigAuthenticator
+}
+
+export interface ConfigReloaderOptions {
+  readonly path: string
+  /** The config in force at start and the bytes it came from. */
+  readonly initial: ActiveConfig & { readonly bytes: Buffer }
+  /** Builds the authenticator of a new config, handing over warm issuers from `previous`. */
+  readonly build: (config: CompiledConfig, previous: ConfigAuthenticator) => ConfigAuthenticator
+  readonly cache: ResultCache
+  readonly logger: Logger
+  readonly metrics?: WebhookMetrics
+  /** Re-read period (default 1000 ms; filesystem notifications act sooner). */
+  readonly pollIntervalMs?: number
+  /** How long a new config's issuers may take to finish discovery (default 60 s, as upstream). */
+  readonly readyTimeoutMs?: number
+  /** Wait before retrying a valid config whose issuers were not ready (default 10 s). */
+  readonly retryIntervalMs?: number
+  /** How long the replaced authenticator lives on for reviews in flight (default 10 s). */
+  readonly retireAfterMs?: number
+}
+
+/** Discovery succeeded: kube-apiserver's per-authenticator health check. */
+export function discoveryDone(status: IssuerStatus): boolean {
+  return status.conditions.some((c) => c.type === 'DiscoveryValid' && c.status === 'True')
+}
+
+function digest(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** Issuer URLs whose entry differs between two configs (changed, added or removed). */
+export function changedIssuers(before: CompiledConfig, after: CompiledConfig): string[] {
+  const old = new Map(before.jwt.map((e) => [e.issuer.url, e.fingerprint]))
+  const next = new Map(after.jwt.map((e) => [e.issuer.url, e.fingerprint]))
+  const urls = new Set([...old.keys(), ...next.keys()])
+  return [...urls].filter((url) => old.get(url) !== next.get(url))
+}
+
+export class ConfigReloader {
+  #active: ActiveConfig
+  #appliedDigest: string
+  #refusedDigest: string | undefined
+  #retry: NodeJS.Timeout | undefined
+  #watcher: FileWatcher | undefined
+  #closed = false
+  readonly #retiring = new Map<NodeJS.Timeout, ConfigAuthenticator>()
+  readonly #opts: ConfigReloaderOptions
+
+  constructor(opts: ConfigReloaderOptions) {
+    this.#opts = opts
+    this.#active = { config: opts.initial.config, authenticator: opts.initial.authenticator }
+    this.#appliedDigest = digest(opts.initial.bytes)
+  }
+
+  /** The config and authenticator in force. */
+  get active(): ActiveConfig {
+    return this.#active
+  }
+
+  /** Starts watching; resolves once the watcher has its baseline. */
+  async start(): Promise<void> {
+    this.#watcher = watchFile(this.#opts.path, (bytes) => this.apply(bytes), {
+      pollIntervalMs: this.#opts.pollIntervalMs ?? 1000,
+      initial: [this.#opts.initial.bytes],
+      onError: (err) =>
+        this.#opts.logger.warn(
+          { path: this.#opts.path, err: (err as Error).message },
+          'reading the authentication config failed',
+        ),
+    })
+    await this.#watcher.ready
+  }
+
+  /** Considers new file content (called by the watcher; public for tests). */
+  async apply(bytes: Buffer): Promise<void> {
+    if (this.#closed) return
+    const hash = digest(bytes)
+    if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
+    clearTimeout(this.#retry)
+    const parsed = parseAuthenticationConfig(bytes.toString('utf8'))
+    if (!parsed.ok) {
+      this.#refusedDigest = hash
+      this.#opts.metrics?.recordConfigReload('failure')
+      this.#opts.logger.error(
+        { path: this.#opts.path, errors: parsed.errors },
+        'refused the new authentication config; the previous one stays in force',
+      )
+      return
+    }
+    await this.#tryApply(parsed.config, hash)
+  }
+
+  async #tryApply(config: CompiledConfig, hash: string): Promise<void> {
+    const { logger, metrics } = this.#opts
+    const next = this.#opts.build(config, this.#active.authenticator)
+    const ready = await this.#waitReady(next)
+    if (this.#closed) {
+      await next.close()
+      return
+    }
+    if (!ready) {
+      await next.close()
+      metrics?.recordConfigReload('failure')
+      const retryMs = this.#opts.retryIntervalMs ?? 10_000
+      logger.warn(
+        { path: this.#opts.path, notReady: next.issuers().filter((s) => !discoveryDone(s)).map((s) => s.url), retryMs },
+        'new authentication config not applied: issuers not initialized; will retry',
+      )
+      this.#retry = setTimeout(() => void this.#tryApply(config, hash), retryMs)
+      this.#retry.unref()
+      return
+    }
+    const previous = this.#active
+    this.#active = { config, authenticator: next }
+    this.#appliedDigest = hash
+    this.#refusedDigest = undefined
+    for (const url of changedIssuers(previous.config, config)) this.#opts.cache.dropIssuer(url)
+    const kept = new Set(config.jwt.map((e) => e.issuerHash))
+    for (const entry of previous.config.jwt)
+      if (!kept.has(entry.issuerHash)) metrics?.forgetIssuer(entry.issuerHash as Sha256Label)
+    metrics?.recordConfigReload('success', config.hash as Sha256Label)
+    logger.info({ path: this.#opts.path, configHash: config.hash, issuers: config.jwt.length }, 'reloaded authentication config')
+    const timer = setTimeout(() => {
+      this.#retiring.delete(timer)
+      void previous.authenticator.close()
+    }, this.#opts.retireAfterMs ?? 10_000)
+    timer.unref()
+    this.#retiring.set(timer, previous.authenticator)
+  }
+
+  async #waitReady(auth: ConfigAuthenticator): Promise<boolean> {
+    const deadline = Date.now() + (this.#opts.readyTimeoutMs ?? 60_000)
+    for (;;) {
+      if (this.#closed) return false
+      if (auth.issuers().every(discoveryDone)) return true
+      if (Date.now() >= deadline) return false
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  /** Stops watching and retrying; closes replaced authenticators still retiring. */
+  async close(): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#retry)
+    this.#watcher?.close()
+    const retiring = [...this.#retiring]
+    this.#retiring.clear()
+    for (const [timer] of retiring) clearTimeout(timer)
+    await Promise.all(retiring.map(([, auth]) => auth.close()))
+  }
+}

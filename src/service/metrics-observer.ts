@@ -1,0 +1,28 @@
+/** Feeds the authenticator's hooks into the metrics registry (kube-apiserver's oidc/metrics.go points). */
+import type { Sha256Label } from '../metrics/labels.js'
+import type { WebhookMetrics } from '../metrics/registry.js'
+import type { AuthenticatorObserver } from '../token/observer.js'
+
+const HASH = /^sha256:[0-9a-f]{64}$/
+
+/** Issuer hashes come from the compiled config (`sha256:<hex of url>`); anything else is dropped to the empty label. */
+function label(hash: string | undefined): Sha256Label {
+  return (hash !== undefined && HASH.test(hash) ? hash : '') as Sha256Label
+}
+
+export function metricsObserver(metrics: WebhookMetrics): AuthenticatorObserver {
+  return {
+    onDiscovery: (issuer, ok) => metrics.recordDiscoveryFetch(label(issuer), ok ? 'success' : 'failure'),
+    onJWKSFetch: (issuer, ok, keySetHash) =>
+      metrics.recordJwksFetch(
+        label(issuer),
+        ok ? 'success' : 'failure',
+        keySetHash === undefined ? undefined : label(keySetHash),
+      ),
+    onVerification: (issuer) => metrics.recordVerification(label(issuer)),
+    onAuthenticated: (issuer, seconds) =>
+      metrics.observeAuthenticatorLatency(label(issuer), 'success', seconds),
+    onRejected: (issuer, seconds) => metrics.observeAuthenticatorLatency(label(issuer), 'failure', seconds),
+    onIssuerReady: (issuer, ready) => metrics.setIssuerReady(label(issuer), ready),
+  }
+}

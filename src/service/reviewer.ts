@@ -1,0 +1,62 @@
+/**
+ * What the secure port asks for each TokenReview: the result cache in front of
+ * the authenticator in force (swapped on reload), one log line and the review
+ * metrics per answer.
+ */
+import type { ResultCache } from '../cache/result-cache.js'
+import type { Logger } from '../log/logger.js'
+import type { WebhookMetrics } from '../metrics/registry.js'
+import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
+
+export interface ReviewerOptions {
+  /** The authenticator in force; read on every cache miss. */
+  readonly current: () => TokenAuthenticator
+  readonly cache: ResultCache
+  readonly logger: Logger
+  readonly metrics?: WebhookMetrics
+}
+
+function logFields(outcome: AuthOutcome): Record<string, string | undefined> {
+  switch (outcome.kind) {
+    case 'authenticated':
+      return { result: 'authenticated', issuer: outcome.issuer, user: outcome.user.username }
+    case 'not-mine':
+      return { result: 'not_mine' }
+    case 'rejected':
+      return {
+        result: 'rejected',
+        issuer: outcome.issuer,
+        reason: outcome.rejection.reason,
+        step: outcome.rejection.step,
+        error: outcome.rejection.message,
+      }
+  }
+}
+
+export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
+  const { cache, logger, metrics } = opts
+  const compute = async (token: string) => {
+    const outcome = await opts.current().authenticate(token)
+    return { outcome, exp: outcome.kind === 'authenticated' ? outcome.exp : undefined }
+  }
+  return {
+    async authenticate(token, audiences = []) {
+      const started = performance.now()
+      const { outcome, hit } = await cache.review(token, audiences, () => compute(token))
+      const seconds = (performance.now() - started) / 1000
+      if (metrics !== undefined) {
+        const label = hit ? 'hit' : 'miss'
+        metrics.recordCacheRequest(label)
+        metrics.observeReviewDuration(label, seconds)
+        metrics.recordOutcome(outcome)
+      }
+      if (logger.isLevelEnabled('info')) {
+        logger.info(
+          { ...logFields(outcome), latencyMs: Math.round(seconds * 1e6) / 1e3, cacheHit: hit },
+          'token review',
+        )
+      }
+      return outcome
+    },
+  }
+}
