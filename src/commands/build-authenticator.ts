@@ -4,19 +4,19 @@
  */
 import type { CompiledConfig } from '../config/compiled.js'
 import type { Logger } from '../log/logger.js'
-import { createConfigAuthenticator, type ConfigAuthenticator } from '../token/authenticator.js'
+import {
+  createConfigAuthenticator,
+  type AuthenticatorOptions,
+  type ConfigAuthenticator,
+} from '../token/authenticator.js'
 
-export interface BuildAuthenticatorOptions {
+export interface BuildAuthenticatorOptions extends AuthenticatorOptions {
   readonly logger: Logger
-  readonly keyCacheDir?: string
 }
 
 export async function buildAuthenticator(
   config: CompiledConfig,
   opts: BuildAuthenticatorOptions,
 ): Promise<ConfigAuthenticator> {
-  return await createConfigAuthenticator(config, {
-    logger: opts.logger,
-    ...(opts.keyCacheDir === undefined ? {} : { keyCacheDir: opts.keyCacheDir }),
-  })
+  return createConfigAuthenticator(config, opts)
 }

@@ -5,20 +5,29 @@
  * --shutdown-grace, exit 0). Any bad flag, file or config: every error on
  * stderr, exit 1.
  *
- * Seams for the lead: config/certificate reload (src/reload/watch-file.ts),
- * the result cache and metrics attach in `startServe` where marked.
+ * Reviews go through the result cache to the authenticator in force; the
+ * config file and the TLS files are watched and reloaded (src/service/).
  */
 import { readFile } from 'node:fs/promises'
 import type http from 'node:http'
+import { hostname } from 'node:os'
+import { ResultCache } from '../cache/result-cache.js'
+import { httpPathLabel } from '../metrics/labels.js'
+import { WebhookMetrics } from '../metrics/registry.js'
+import type { FileWatcher } from '../reload/watch-file.js'
+import { ConfigReloader } from '../service/config-reloader.js'
+import { metricsObserver } from '../service/metrics-observer.js'
+import { createReviewer } from '../service/reviewer.js'
+import { watchTlsMaterial } from '../service/tls-reloader.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import type { CompiledConfig } from '../config/compiled.js'
-import { createHealthServer, type MetricsSource } from '../http/health.js'
+import { createHealthServer } from '../http/health.js'
 import { captureSecurityHeaders } from '../http/security-headers.js'
 import { listen, type TlsMaterial } from '../http/tls-server.js'
 import { createWebhookServer, type WebhookServer } from '../http/webhook-server.js'
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js'
-import type { ConfigAuthenticator } from '../token/authenticator.js'
-import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
+import { createConfigAuthenticator, type ConfigAuthenticator } from '../token/authenticator.js'
+import type { Sha256Label } from '../metrics/labels.js'
 import type { FlagValues } from '../cli/flags.js'
 import type { CliIO, ExitCode } from '../cli/io.js'
 import { buildAuthenticator } from './build-authenticator.js'
@@ -36,6 +45,8 @@ export interface ServeOptions {
   readonly cacheMaxEntries: number
   readonly keyCacheDir?: string
   readonly shutdownGraceMs: number
+  /** How often watched files are re-read besides filesystem notifications (default 1000 ms). */
+  readonly reloadPollMs?: number
 }
 
 export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
@@ -75,7 +86,8 @@ async function readPem(flag: string, path: string, errors: string[]): Promise<st
 async function prepare(
   opts: ServeOptions,
 ): Promise<
-  { ok: true; config: CompiledConfig; tls: TlsMaterial } | { ok: false; errors: string[] }
+  | { ok: true; config: CompiledConfig; configBytes: Buffer; tls: TlsMaterial }
+  | { ok: false; errors: string[] }
 > {
   const errors: string[] = []
   const [loaded, cert, key, clientCa] = await Promise.all([
@@ -92,6 +104,7 @@ async function prepare(
   return {
     ok: true,
     config: loaded.config,
+    configBytes: loaded.bytes,
     tls: { cert, key, ...(clientCa === undefined ? {} : { clientCa }) },
   }
 }
@@ -101,6 +114,7 @@ export interface ServeHandle {
   readonly securePort: number
   readonly healthPort: number | undefined
   readonly webhook: WebhookServer
+  readonly metrics: WebhookMetrics
   /** Not ready, stop accepting, finish in flight within the grace, close everything. */
   shutdown(): Promise<void>
 }
@@ -109,41 +123,72 @@ export interface ServeHandle {
 export async function startServe(
   opts: ServeOptions,
   config: CompiledConfig,
+  configBytes: Buffer,
   tls: TlsMaterial,
   logger: Logger,
-  metrics?: MetricsSource,
 ): Promise<ServeHandle> {
-  const authenticator: ConfigAuthenticator = await buildAuthenticator(config, {
+  const metrics = new WebhookMetrics({ apiserverId: hostname() })
+  const authenticatorOptions = {
     logger,
+    observer: metricsObserver(metrics),
     ...(opts.keyCacheDir === undefined ? {} : { keyCacheDir: opts.keyCacheDir }),
-  })
-  // Reviews always go through this indirection, so a reload can swap
-  // `authenticator` (and a result cache can wrap it) without touching the server.
-  const current: TokenAuthenticator = {
-    authenticate: (token: string): Promise<AuthOutcome> => authenticator.authenticate(token),
   }
+  const authenticator: ConfigAuthenticator = await buildAuthenticator(config, authenticatorOptions)
+  const cache = new ResultCache({ ttlMs: opts.cacheTtlMs, maxEntries: opts.cacheMaxEntries })
+  metrics.observeCache(cache)
+  metrics.setConfigInfo(config.hash as Sha256Label)
+  const reloader = new ConfigReloader({
+    path: opts.authenticationConfig,
+    initial: { config, authenticator, bytes: configBytes },
+    build: (next, previous) => createConfigAuthenticator(next, authenticatorOptions, previous),
+    cache,
+    logger,
+    metrics,
+    ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+  })
+  const reviewer = createReviewer({ current: () => reloader.active.authenticator, cache, logger, metrics })
   const securityHeaders = captureSecurityHeaders()
-  const webhook = createWebhookServer({ authenticator: current, logger, tls, securityHeaders })
+  const webhook = createWebhookServer({
+    authenticator: reviewer,
+    logger,
+    tls,
+    securityHeaders,
+    onRequest: (code, route) => metrics.recordHttpRequest(code, route === '/authenticate' ? route : 'other'),
+  })
   let health: http.Server | undefined
   let healthPort: number | undefined
   let securePort: number
+  let tlsWatcher: FileWatcher | undefined
   try {
     if (opts.healthPort !== 0) {
       health = createHealthServer({
         securityHeaders,
-        ...(metrics === undefined ? {} : { metrics }),
+        metrics: { contentType: metrics.contentType, metrics: () => metrics.render() },
+        onRequest: (code: number, path: string) => metrics.recordHttpRequest(code, httpPathLabel(path)),
         state: {
           configLoaded: () => true,
           serving: () => webhook.listening,
           shuttingDown: () => webhook.shuttingDown,
-          issuers: () => authenticator.issuers(),
+          issuers: () => reloader.active.authenticator.issuers(),
         },
       })
       healthPort = await listen(health, opts.healthPort, opts.bindAddress)
     }
     securePort = await webhook.listen(opts.securePort, opts.bindAddress)
+    await reloader.start()
+    tlsWatcher = watchTlsMaterial({
+      server: webhook.server,
+      certFile: opts.tlsCertFile,
+      keyFile: opts.tlsPrivateKeyFile,
+      ...(opts.clientCaFile === undefined ? {} : { clientCaFile: opts.clientCaFile }),
+      initial: tls,
+      logger,
+      ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+    })
   } catch (err) {
+    await reloader.close()
     if (health?.listening === true) await new Promise((r) => health?.close(r))
+    if (webhook.listening) await webhook.close(0)
     await authenticator.close()
     throw err
   }
@@ -162,9 +207,12 @@ export async function startServe(
     securePort,
     healthPort,
     webhook,
+    metrics,
     shutdown() {
       closing ??= (async () => {
         logger.info({ graceMs: opts.shutdownGraceMs }, 'shutting down')
+        tlsWatcher?.close()
+        await reloader.close()
         await webhook.close(opts.shutdownGraceMs)
         if (health !== undefined) {
           const h = health
@@ -173,7 +221,7 @@ export async function startServe(
             h.closeAllConnections()
           })
         }
-        await authenticator.close()
+        await reloader.active.authenticator.close()
         logger.info('stopped')
       })()
       return closing
@@ -191,7 +239,7 @@ export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> 
   const logger = createLogger({ level: opts.logLevel })
   let handle: ServeHandle
   try {
-    handle = await startServe(opts, prepared.config, prepared.tls, logger)
+    handle = await startServe(opts, prepared.config, prepared.configBytes, prepared.tls, logger)
   } catch (err) {
     io.stderr.write(`Error: ${(err as Error).message}\n`)
     return 1

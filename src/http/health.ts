@@ -49,6 +49,8 @@ export interface HealthServerOptions {
   readonly securityHeaders: SecurityHeaders
   /** When absent `/metrics` answers 404. */
   readonly metrics?: MetricsSource
+  /** Called once per finished response with its status and path (query removed). */
+  readonly onRequest?: (statusCode: number, path: string) => void
 }
 
 function issuerLine(issuer: IssuerReadiness): string {
@@ -90,6 +92,8 @@ export function createHealthListener(opts: HealthServerOptions): http.RequestLis
   }
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://health')
+    const onRequest = opts.onRequest
+    if (onRequest !== undefined) res.once('finish', () => onRequest(res.statusCode, url.pathname))
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
       send(res, 405, 'method not allowed')

@@ -5,6 +5,8 @@
 import { Writable } from 'node:stream'
 import { createLogger, type Logger } from '../../../src/log/logger.js'
 import { createWebhookServer, type WebhookServer } from '../../../src/http/webhook-server.js'
+import { ResultCache } from '../../../src/cache/result-cache.js'
+import { createReviewer } from '../../../src/service/reviewer.js'
 import {
   createCertificateAuthority,
   createClientCertificate,
@@ -104,9 +106,12 @@ export async function startWebhook(
 ): Promise<Webhook> {
   const { ca, serving } = await testCa()
   const logs: string[] = []
+  const logger = captureLogger(logs)
+  // As in `serve`: reviews pass through the reviewer (cache off here), which logs each one.
+  const target = opts.authenticator ?? fakeAuthenticator
   const webhook = createWebhookServer({
-    authenticator: opts.authenticator ?? fakeAuthenticator,
-    logger: captureLogger(logs),
+    authenticator: createReviewer({ current: () => target, cache: new ResultCache({ ttlMs: 0 }), logger }),
+    logger,
     tls: {
       cert: serving.certPem,
       key: serving.keyPem,
