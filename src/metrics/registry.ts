@@ -73,6 +73,9 @@ export class WebhookMetrics {
   readonly #reloadTimestamp: Gauge<'status' | 'apiserver_id_hash'>
   readonly #lastConfigInfo: Gauge<'apiserver_id_hash' | 'hash'>
   readonly #reviews: Counter<'jwt_issuer_hash' | 'result'>
+  /** Per-review hot path: labelled children and issuer hashes looked up once, not per review. */
+  readonly #reviewChildren = new Map<string, { inc(): void }>()
+  readonly #issuerLabels = new Map<string, Sha256Label>()
   readonly #reviewDuration: Histogram<'cache'>
   readonly #rejections: Counter<'jwt_issuer_hash' | 'reason'>
   readonly #jwksFailures: Counter<'jwt_issuer_hash'>
@@ -303,7 +306,13 @@ export class WebhookMetrics {
 
   /** Counts one review by result; use {@link recordOutcome} when an outcome is at hand. */
   recordReview(issuer: Sha256Label, result: ReviewResultLabel): void {
-    this.#reviews.inc({ jwt_issuer_hash: issuer, result })
+    const key = `${issuer} ${result}`
+    let child = this.#reviewChildren.get(key)
+    if (child === undefined) {
+      child = this.#reviews.labels({ jwt_issuer_hash: issuer, result })
+      this.#reviewChildren.set(key, child)
+    }
+    child.inc()
   }
 
   /** Counts one rejection; a reason outside the closed set is not recorded. */
@@ -323,10 +332,10 @@ export class WebhookMetrics {
         this.recordReview(NO_ISSUER, 'not_mine')
         return
       case 'authenticated':
-        this.recordReview(sha256Label(outcome.issuer), 'authenticated')
+        this.recordReview(this.#issuerLabel(outcome.issuer), 'authenticated')
         return
       case 'rejected': {
-        const issuer = sha256Label(outcome.issuer)
+        const issuer = this.#issuerLabel(outcome.issuer)
         this.recordReview(issuer, 'rejected')
         this.recordRejection(issuer, outcome.rejection.reason)
         return
@@ -351,6 +360,17 @@ export class WebhookMetrics {
   /** One HTTP response; map the path with `httpPathLabel`. */
   recordHttpRequest(code: number, path: HttpPathLabel): void {
     this.#httpRequests.inc({ code: httpCodeLabel(code), path: PATHS.has(path) ? path : 'other' })
+  }
+
+  /** `sha256Label` of a configured issuer URL, memoised (issuer URLs come from config: at most 64 per config). */
+  #issuerLabel(url: string): Sha256Label {
+    let label = this.#issuerLabels.get(url)
+    if (label === undefined) {
+      if (this.#issuerLabels.size >= 1024) this.#issuerLabels.clear()
+      label = sha256Label(url)
+      this.#issuerLabels.set(url, label)
+    }
+    return label
   }
 
   #nowSeconds(): number {
