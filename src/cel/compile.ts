@@ -8,6 +8,7 @@ import { position, visitSyntax } from './ast.js'
 import { activationContext } from './activation.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
+import { rewriteHasOperands } from './has-operand.js'
 import { compileRegex } from './library/regex.js'
 import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
 import type {
@@ -177,6 +178,30 @@ function splitTopLevel(s: string): string[] {
   return parts
 }
 
+/**
+ * cel-go types `r.orValue(v)` as `v` when the optional's element type is unknown:
+ * a `dyn` receiver, or an optional made by indexing (`[]`, `[?]`) into a `dyn` or
+ * `optional(dyn)` value, where cel-go leaves the element a free type parameter that
+ * `v` then binds. cel-js says `dyn` for all of these, which fails the `bool` check
+ * of validation rules such as Kubernetes' own (oidc_test.go)
+ * `claims[?"kubernetes.io"]["node"]["ip"].orValue(true)`. An optional with a known
+ * element (`claims.?x`, `claims[?"x"]`: `optional(dyn)`) stays `dyn`, as in cel-go.
+ */
+function orValueType(root: CelNode): string | undefined {
+  if (root.op !== 'rcall') return undefined
+  const [name, receiver, args] = root.args as [string, CelNode, CelNode[]]
+  const valueType = args[0]?.checkedType?.name
+  if (name !== 'orValue' || args.length !== 1 || valueType === undefined) return undefined
+  const receiverType = receiver.checkedType?.name
+  const unknownElement = (node: CelNode): boolean => {
+    if (node.op !== '[]' && node.op !== '[?]') return false
+    const operandType = (node.args as CelNode[])[0]?.checkedType?.name
+    return operandType === 'dyn' || operandType === 'optional<dyn>'
+  }
+  const free = receiverType === 'dyn' || (receiverType === 'optional<dyn>' && unknownElement(receiver))
+  return free ? celTypeName(valueType) : undefined
+}
+
 function describe(expression: string, message: string, at: number | undefined, fromLibrary = true): string {
   const text = fromLibrary ? publicNames(message).replace(/dyn<([\w.]+)>/g, '$1') : message
   if (at === undefined) return `ERROR: <input>: ${text}`
@@ -198,7 +223,7 @@ function compile<A extends ClaimsActivation | UserActivation>(
   let parsed: ReturnType<typeof env.parse>
   let facts: SyntaxFacts
   try {
-    parsed = env.parse(expression)
+    parsed = env.parse(rewriteHasOperands(expression, (source) => env.parse(source).ast as unknown as CelNode))
     facts = inspectSyntax(parsed.ast as unknown as CelNode, kind)
   } catch (err) {
     if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at, false) }
@@ -220,7 +245,7 @@ function compile<A extends ClaimsActivation | UserActivation>(
     throw err
   }
   instrumentCost(root)
-  const staticType = celTypeName(checked.type ?? 'dyn')
+  const staticType = orValueType(root) ?? celTypeName(checked.type ?? 'dyn')
   const compiled: CompiledExpression<A> = {
     expression,
     staticType,
