@@ -9,9 +9,13 @@ import type { CelEnvironmentKind } from './types.js'
 import { CelUserInfo } from './activation.js'
 import { formatDouble } from './format-double.js'
 import { INTERNAL_PREFIX } from './rename.js'
+import { registerCIDR } from './library/cidr.js'
+import { registerComprehensions } from './library/comprehensions.js'
+import { registerIP, registerNetTypeNames } from './library/ip.js'
 import { registerLists } from './library/lists.js'
 import { registerRegex } from './library/regex.js'
 import { registerSets } from './library/sets.js'
+import { registerSortBy } from './library/sort-by.js'
 import { registerStrings } from './library/strings.js'
 import { registerURL } from './library/url.js'
 
@@ -62,6 +66,11 @@ function base(): Environment {
   registerLists(env)
   registerRegex(env)
   registerURL(env)
+  registerIP(env)
+  registerCIDR(env)
+  registerNetTypeNames(env)
+  registerComprehensions(env)
+  registerSortBy(env)
   return env
 }
 

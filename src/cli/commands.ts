@@ -130,5 +130,47 @@ export const CHECK: CommandDef = {
 export const DEV_SUMMARY =
   'Run a local OIDC issuer, a self-signed CA and the webhook on loopback; writes ./dev/ (kubeconfig, config, CA)'
 
+/** `dev`: parsed by src/commands/dev.ts itself (main.ts hands it the raw words). */
+export const DEV: CommandDef = {
+  name: 'dev',
+  summary: DEV_SUMMARY,
+  usage: 'kube-oidc-webhook dev [flags]',
+  flags: [
+    {
+      name: 'dir',
+      kind: 'path',
+      default: 'dev',
+      description:
+        'Directory for the generated files (webhook-kubeconfig.yaml, authentication-config.yaml, ca.crt, certificates, token, tokenreview.json); overwritten on each start',
+    },
+    {
+      name: 'bind-address',
+      kind: 'string',
+      default: '127.0.0.1',
+      description:
+        'Loopback address for every port (127.0.0.1, ::1 or localhost); other addresses are refused',
+    },
+    {
+      name: 'issuer-port',
+      kind: 'port',
+      default: '9443',
+      description: 'HTTPS port of the embedded OIDC issuer; 0 picks a free one',
+    },
+    {
+      name: 'secure-port',
+      kind: 'port',
+      default: '8443',
+      description: 'HTTPS port of the webhook; 0 picks a free one',
+    },
+    {
+      name: 'health-port',
+      kind: 'port',
+      default: '8080',
+      description: 'Plain-HTTP port for /healthz, /readyz and /metrics; 0 turns it off',
+    },
+    logLevel,
+  ],
+}
+
 /** In the order `--help` lists them. */
 export const COMMANDS: readonly CommandDef[] = [SERVE, VALIDATE, CHECK]

@@ -47,6 +47,10 @@ export interface ServeOptions {
   readonly shutdownGraceMs: number
   /** How often watched files are re-read besides filesystem notifications (default 1000 ms). */
   readonly reloadPollMs?: number
+  /** Not a flag: wait before retrying a valid new config whose issuers were not ready (default 10 s, as upstream). */
+  readonly reloadRetryMs?: number
+  /** Not a flag: how long a new config's issuers may take to finish discovery (default 60 s, as upstream). */
+  readonly reloadReadyTimeoutMs?: number
 }
 
 export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
@@ -145,6 +149,8 @@ export async function startServe(
     logger,
     metrics,
     ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+    ...(opts.reloadRetryMs === undefined ? {} : { retryIntervalMs: opts.reloadRetryMs }),
+    ...(opts.reloadReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: opts.reloadReadyTimeoutMs }),
   })
   const reviewer = createReviewer({ current: () => reloader.active.authenticator, cache, logger, metrics })
   const securityHeaders = captureSecurityHeaders()

@@ -30,6 +30,8 @@ export function createWebhookApp(reviewHandler: RequestHandler): express.Express
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')
+  // Only the exact path reviews tokens; express would also route `/AUTHENTICATE`.
+  app.enable('case sensitive routing')
   app.use(helmet())
   // Reached only by spellings the lean path does not take (`/authenticate/`).
   app.post(REVIEW_PATH, (req: Request, res: Response, next: NextFunction) => {

@@ -124,7 +124,7 @@ export function createHealthListener(opts: HealthServerOptions): http.RequestLis
 /** A plain-HTTP server for the health port. Not yet listening. */
 export function createHealthServer(opts: HealthServerOptions): http.Server {
   const server = http.createServer(
-    { headersTimeout: 10_000, requestTimeout: 10_000 },
+    { headersTimeout: 10_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 },
     createHealthListener(opts),
   )
   server.keepAliveTimeout = 65_000

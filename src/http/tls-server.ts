@@ -26,6 +26,11 @@ export const KEEP_ALIVE_TIMEOUT_MS = 120_000
 export const HEADERS_TIMEOUT_MS = 10_000
 /** Whole request, body included, within this (kube-apiserver's client gives up at 30 s). */
 export const REQUEST_TIMEOUT_MS = 30_000
+/**
+ * How often node checks the two timeouts above. Its default (30 s) lets a
+ * slowloris connection live up to 30 s past `headersTimeout`.
+ */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000
 
 function secureContextOptions(tls: TlsMaterial): https.ServerOptions {
   return tls.clientCa === undefined
@@ -53,6 +58,7 @@ export function createTlsServer(
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       headersTimeout: HEADERS_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
     },
     listener,
   )

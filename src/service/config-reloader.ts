@@ -64,6 +64,10 @@ export class ConfigReloader {
   #active: ActiveConfig
   #appliedDigest: string
   #refusedDigest: string | undefined
+  /** Valid content waiting for its issuers (or for a retry). */
+  #pendingDigest: string | undefined
+  /** Bumped by every new content; an attempt from an older generation is abandoned. */
+  #generation = 0
   #retry: NodeJS.Timeout | undefined
   #watcher: FileWatcher | undefined
   #closed = false
@@ -99,8 +103,14 @@ export class ConfigReloader {
   async apply(bytes: Buffer): Promise<void> {
     if (this.#closed) return
     const hash = digest(bytes)
-    if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
+    if (hash === this.#pendingDigest) return
+    // Newer content supersedes an attempt still waiting for its issuers or
+    // scheduled for retry, even when it is the content already in force (a
+    // revert): otherwise a stale file could be swapped in once its issuers answer.
+    const generation = ++this.#generation
+    this.#pendingDigest = undefined
     clearTimeout(this.#retry)
+    if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
     const parsed = parseAuthenticationConfig(bytes.toString('utf8'))
     if (!parsed.ok) {
       this.#refusedDigest = hash
@@ -111,14 +121,15 @@ export class ConfigReloader {
       )
       return
     }
-    await this.#tryApply(parsed.config, hash)
+    this.#pendingDigest = hash
+    await this.#tryApply(parsed.config, hash, generation)
   }
 
-  async #tryApply(config: CompiledConfig, hash: string): Promise<void> {
+  async #tryApply(config: CompiledConfig, hash: string, generation: number): Promise<void> {
     const { logger, metrics } = this.#opts
     const next = this.#opts.build(config, this.#active.authenticator)
-    const ready = await this.#waitReady(next)
-    if (this.#closed) {
+    const ready = await this.#waitReady(next, generation)
+    if (this.#closed || generation !== this.#generation) {
       await next.close()
       return
     }
@@ -130,13 +141,16 @@ export class ConfigReloader {
         { path: this.#opts.path, notReady: next.issuers().filter((s) => !discoveryDone(s)).map((s) => s.url), retryMs },
         'new authentication config not applied: issuers not initialized; will retry',
       )
-      this.#retry = setTimeout(() => void this.#tryApply(config, hash), retryMs)
+      this.#retry = setTimeout(() => {
+        if (generation === this.#generation) void this.#tryApply(config, hash, generation)
+      }, retryMs)
       this.#retry.unref()
       return
     }
     const previous = this.#active
     this.#active = { config, authenticator: next }
     this.#appliedDigest = hash
+    this.#pendingDigest = undefined
     this.#refusedDigest = undefined
     for (const url of changedIssuers(previous.config, config)) this.#opts.cache.dropIssuer(url)
     const kept = new Set(config.jwt.map((e) => e.issuerHash))
@@ -152,10 +166,10 @@ export class ConfigReloader {
     this.#retiring.set(timer, previous.authenticator)
   }
 
-  async #waitReady(auth: ConfigAuthenticator): Promise<boolean> {
+  async #waitReady(auth: ConfigAuthenticator, generation: number): Promise<boolean> {
     const deadline = Date.now() + (this.#opts.readyTimeoutMs ?? 60_000)
     for (;;) {
-      if (this.#closed) return false
+      if (this.#closed || generation !== this.#generation) return false
       if (auth.issuers().every(discoveryDone)) return true
       if (Date.now() >= deadline) return false
       await new Promise((r) => setTimeout(r, 50))

@@ -53,9 +53,8 @@ export function checkClaimRules(rules: readonly CompiledClaimValidationRule[], c
   }
   if (celRules.length === 0) return
   const prefix = 'oidc: error evaluating claim validation expression: '
-  const act = activation()
   const values = celRules.map((rule) => {
-    const result = evaluateExpression(rule.expression, act)
+    const result = evaluateExpression(rule.expression, activation)
     if (!result.ok) throw reject('claim_rule_failed', 'claim-rules', prefix + result.message)
     return result.value
   })

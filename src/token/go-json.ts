@@ -57,3 +57,30 @@ export function goStructField(obj: Readonly<Record<string, unknown>>, name: stri
   }
   return { found, value }
 }
+
+/** encoding/json's scanner refuses input nested deeper than this (`exceeded max depth`). */
+export const GO_JSON_MAX_DEPTH = 10_000
+
+/**
+ * True when JSON text nests arrays/objects deeper than Go's decoder allows, so
+ * `json.Unmarshal` fails on it whatever the target type. Linear, allocation-free;
+ * skipped for text too short to nest that deep.
+ */
+export function exceedsGoJsonDepth(bytes: Uint8Array): boolean {
+  if (bytes.length <= GO_JSON_MAX_DEPTH) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i] as number
+    if (inString) {
+      if (c === 0x5c) i++ // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false
+      continue
+    }
+    if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > GO_JSON_MAX_DEPTH) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}

@@ -23,10 +23,13 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 /** Evaluates, turning a CEL error into kube-apiserver's `expression '<e>' resulted in error: <msg>`. */
 export function evaluateExpression<A extends ClaimsActivation | import('../cel/types.js').UserActivation>(
   expression: CompiledExpression<A>,
-  activation: A,
+  activation: A | (() => A),
 ): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    return { ok: true, value: expression.evaluate(activation) }
+    // Building the activation can fail too (claims nested too deeply): that is this
+    // expression's error, not an internal one.
+    const act = typeof activation === 'function' ? activation() : activation
+    return { ok: true, value: expression.evaluate(act) }
   } catch (err) {
     const text = err instanceof CelEvaluationError ? err.message : 'internal evaluation error'
     return { ok: false, message: `expression '${expression.expression}' resulted in error: ${text}` }
@@ -40,7 +43,7 @@ function fail(reason: TokenRejected['reason'], step: TokenRejected['step'], mess
 export function mapUsername(mapping: CompiledPrefixedMapping, claims: Claims, activation: ActivationSource): string {
   if (mapping.kind === 'expression') {
     const prefix = 'oidc: error evaluating username claim expression: '
-    const result = evaluateExpression(mapping.expression, activation())
+    const result = evaluateExpression(mapping.expression, activation)
     if (!result.ok) fail('username_mapping_failed', 'username', prefix + result.message)
     if (typeof result.value !== 'string') {
       fail('username_mapping_failed', 'username', `${prefix}username claim expression must return a string`)
@@ -84,7 +87,7 @@ export function mapGroups(mapping: CompiledPrefixedMapping | undefined, claims: 
     return mapping.prefix === '' ? decoded.groups : decoded.groups.map((g) => mapping.prefix + g)
   }
   const prefix = 'oidc: error evaluating group claim expression: '
-  const result = evaluateExpression(mapping.expression, activation())
+  const result = evaluateExpression(mapping.expression, activation)
   if (!result.ok) fail('groups_mapping_failed', 'groups', prefix + result.message)
   try {
     return toStringList(result.value, returnsNativeStringList(mapping.expression))
@@ -103,7 +106,7 @@ export function mapUID(mapping: CompiledUIDMapping | undefined, claims: Claims, 
     return decoded.value
   }
   const prefix = 'oidc: error evaluating uid claim expression: '
-  const result = evaluateExpression(mapping.expression, activation())
+  const result = evaluateExpression(mapping.expression, activation)
   if (!result.ok) fail('uid_mapping_failed', 'uid', prefix + result.message)
   if (typeof result.value !== 'string') fail('uid_mapping_failed', 'uid', `${prefix}uid claim expression must return a string`)
   return result.value
@@ -121,10 +124,9 @@ export function mapExtra(mappings: readonly CompiledExtraMapping[], claims: Clai
     if (typeof jti === 'string' && jti !== '') extra[CREDENTIAL_ID_KEY] = [`JTI=${jti}`]
   }
   if (mappings.length === 0) return extra
-  const act = activation()
   const values: unknown[] = []
   for (const mapping of mappings) {
-    const result = evaluateExpression(mapping.valueExpression, act)
+    const result = evaluateExpression(mapping.valueExpression, activation)
     if (!result.ok) fail('extra_mapping_failed', 'extra', result.message)
     values.push(result.value)
   }

@@ -5,7 +5,7 @@
  * result only chooses which issuer verifies the token.
  */
 import { decodeRawBase64Url } from './base64url.js'
-import { goStructField } from './go-json.js'
+import { exceedsGoJsonDepth, goStructField } from './go-json.js'
 
 const GOOGLE_NO_SCHEME = 'accounts.google.com'
 const GOOGLE = 'https://accounts.google.com'
@@ -27,7 +27,7 @@ const JSON_SERIALIZATION = /^[\s\u0085]*\{/u
  * Returns the peeked token, or undefined when kube-apiserver would skip it
  * (reference §6.1): JSON serialization (`{` after trimming spaces), not exactly
  * three parts, payload not unpadded base64url, not a JSON value with a string
- * `iss`. A `null` payload or missing `iss` yields issuer `""`.
+ * `iss`, or nested deeper than Go's decoder accepts. A `null` payload or missing `iss` yields issuer `""`.
  */
 export function peekUntrustedIssuer(token: string): UntrustedToken | undefined {
   const first = token.indexOf('.')
@@ -38,6 +38,8 @@ export function peekUntrustedIssuer(token: string): UntrustedToken | undefined {
   const payloadText = token.slice(first + 1, second)
   const decoded = decodeRawBase64Url(payloadText)
   if (!decoded.ok) return undefined
+  // Go's decoder fails on nesting past 10 000 levels, so kube-apiserver skips such a token.
+  if (exceedsGoJsonDepth(decoded.bytes)) return undefined
   let payload: unknown
   try {
     payload = JSON.parse(decoded.bytes.toString('utf8'))
