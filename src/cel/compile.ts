@@ -6,6 +6,7 @@
 import type { CelNode, CelTypeDecl } from './ast.js'
 import { position, visitSyntax } from './ast.js'
 import { activationContext } from './activation.js'
+import { checkerMessage } from './checker-message.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
 import { rewriteHasOperands } from './has-operand.js'
@@ -234,6 +235,10 @@ function compile<A extends ClaimsActivation | UserActivation>(
   const checked = parsed.check()
   if (!checked.valid) {
     const err = checked.error
+    const goWording = checkerMessage(err)
+    if (goWording !== undefined) {
+      return { ok: false, message: describe(expression, goWording.text, goWording.at ?? errorOffset(err), false) }
+    }
     const text = err?.summary ?? 'type check failed'
     return { ok: false, message: describe(expression, text, errorOffset(err)) }
   }

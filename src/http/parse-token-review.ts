@@ -27,9 +27,14 @@ export interface TokenReviewRequest {
   readonly audiences: readonly string[]
 }
 
-/** `application/json` with any parameters (`; charset=utf-8`), case-insensitive. */
+/**
+ * `application/json` with any parameters (`; charset=utf-8`), case-insensitive.
+ * No Content-Type at all counts as JSON, as in kube-apiserver
+ * (endpoints/handlers/negotiation NegotiateInputSerializerForMediaType takes the
+ * first supported type, JSON, for an empty header): `kubectl create --raw` sends none.
+ */
 export function isJsonContentType(header: string | undefined): boolean {
-  if (header === undefined) return false
+  if (header === undefined || header === '') return true
   const semi = header.indexOf(';')
   const mediaType = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase()
   return mediaType === 'application/json'

@@ -51,7 +51,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   })
   const closing = new Set<AbortController>()
 
-  function once(url: URL, get: HttpGetOptions, signal: AbortSignal): Promise<HttpResponse> {
+  function once(url: URL, get: HttpGetOptions, signal: AbortSignal, retries = 2): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, rejectPromise) => {
       if (url.protocol !== 'https:') {
         rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`))
@@ -89,6 +89,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         res.on('error', (err) => rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${err.message}`)))
       })
       req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as we reused it: a GET is safe
+        // to send again on another socket (the pattern Node's http docs recommend).
+        if (req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !signal.aborted && retries > 0) {
+          once(url, get, signal, retries - 1).then(resolve, rejectPromise)
+          return
+        }
         const reason = signal.aborted ? describeAbort(signal) : err.message
         rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${reason}`))
       })

@@ -63,6 +63,9 @@ export class IssuerRuntime {
     this.firstAttempt = new Promise<void>((resolve) => {
       this.settleFirst = resolve
     })
+    // With a key cache, cached keys verify from the start, without waiting for a
+    // discovery attempt that may hang for the whole fetch timeout during an outage.
+    if (options.keyCacheDir !== undefined) void this.loadFromCache().then(() => this.updateReady())
     void this.run(true)
   }
 
@@ -184,6 +187,7 @@ export class IssuerRuntime {
     const dir = this.options.keyCacheDir
     if (dir === undefined || this.initialized) return
     const cached = await loadCachedKeys(dir, this.issuerHash)
+    if (this.initialized || this.closed) return
     if (cached === undefined || cached.issuerURL !== this.issuer.url || cached.discoveryURL !== this.issuer.discoveryURL) return
     let doc: DiscoveryDocument
     try {

@@ -223,7 +223,7 @@ describe('ops: --key-cache-dir when the IdP hangs at restart', () => {
   // token is refused "not initialized" although cached keys could verify it.
   // Fix: seed from the cache at construction, in parallel with discovery.
   // When fixed, this test fails: drop `.failing`.
-  it.failing(
+  it(
     'a restart verifies from the key cache at once, without waiting for a hung discovery',
     async () => {
       const config = authConfig(issuerEntry(issuer.url, issuer.caPem))

@@ -1,8 +1,8 @@
 /**
  * Kubernetes lists library (k8s.io/apiserver/pkg/cel/library/lists.go): `isSorted`,
- * `sum`, `min`, `max`, `indexOf`, `lastIndexOf`; and cel-go lists extension v3
+ * `sum`, `min`, `max`, `indexOf`, `lastIndexOf`, `includes` (v1); and cel-go lists extension v3
  * (ext/lists.go): `distinct`, `flatten`, `lists.range`, `reverse`, `slice`, `sort`.
- * `sortBy` (a macro) is not provided.
+ * `sortBy` (a macro) is in sort-by.ts.
  */
 import type { Environment } from '@marcbachmann/cel-js'
 import { celEquals, compareValues } from '../values.js'
@@ -80,6 +80,10 @@ export function registerLists(env: Environment): void {
     .registerFunction('list<A>.max(): A', extreme('max', 1))
     .registerFunction('list<A>.indexOf(A): int', indexOf)
     .registerFunction('list<A>.lastIndexOf(A): int', lastIndexOf)
+    // Kubernetes lists library v1 (1.37): list membership, or plain equality on a non-list.
+    .registerFunction('dyn.includes(dyn): bool', (target: unknown, arg: unknown) =>
+      Array.isArray(target) ? target.some((item) => celEquals(item, arg)) : celEquals(target, arg),
+    )
     .registerFunction('list<A>.distinct(): list<A>', distinct)
     .registerFunction('list.flatten(): list', (l: unknown[]) => flatten(l, 1n))
     .registerFunction('list.flatten(int): list', flatten)

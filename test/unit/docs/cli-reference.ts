@@ -69,8 +69,7 @@ function flagTable(command: CommandDef): string[] {
     '| flag | value | default | meaning |',
     '| --- | --- | --- | --- |',
     ...command.flags.map(
-      (f) =>
-        `| \`--${f.name}\` | ${VALUE[f.kind]} | ${defaultCell(f)} | ${cell(f.description)} |`,
+      (f) => `| \`--${f.name}\` | ${VALUE[f.kind]} | ${defaultCell(f)} | ${cell(f.description)} |`,
     ),
   ]
 }

@@ -62,6 +62,8 @@ describe('docs/reference/metrics.md', () => {
 
   it('states the latency buckets in use', async () => {
     const doc = await readFile(DOC, 'utf8')
-    expect(doc.replace(/\s+/g, ' ')).toContain(`seconds) are kube-apiserver's for the JWT authenticator: ${LATENCY_BUCKETS.join(', ')}.`)
+    expect(doc.replace(/\s+/g, ' ')).toContain(
+      `seconds) are kube-apiserver's for the JWT authenticator: ${LATENCY_BUCKETS.join(', ')}.`,
+    )
   })
 })
