@@ -8,7 +8,7 @@
  * Anything else keeps cel-js's text.
  */
 import type { CelNode } from './ast.js'
-import { celTypeName } from './compile.js'
+import { celTypeName } from './type-name.js'
 import { publicNames } from './rename.js'
 
 export interface CheckerMessage {

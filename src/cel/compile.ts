@@ -7,11 +7,13 @@ import type { CelNode, CelTypeDecl } from './ast.js'
 import { position, visitSyntax } from './ast.js'
 import { activationContext } from './activation.js'
 import { checkerMessage } from './checker-message.js'
+import { celTypeName } from './type-name.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
 import { rewriteHasOperands } from './has-operand.js'
 import { compileRegex } from './library/regex.js'
 import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
+export { celTypeName } from './type-name.js'
 import type {
   CelEnvironmentKind,
   ClaimsActivation,
@@ -143,40 +145,6 @@ function checkHomogeneous(root: CelNode): void {
       }
     }
   })
-}
-
-/** cel-js type names (`list<string>`) in cel-go's spelling (`list(string)`). */
-export function celTypeName(name: string): string {
-  switch (name) {
-    case 'list':
-      return 'list(dyn)'
-    case 'map':
-      return 'map(dyn, dyn)'
-    case 'null':
-      return 'null_type'
-  }
-  const generic = /^(list|map|optional|dyn)<(.*)>$/.exec(name)
-  if (generic === null) return name
-  const [, kind, inner = ''] = generic
-  const parts = splitTopLevel(inner).map(celTypeName)
-  if (kind === 'dyn') return parts[0] ?? 'dyn'
-  return `${kind === 'optional' ? 'optional_type' : kind}(${parts.join(', ')})`
-}
-
-function splitTopLevel(s: string): string[] {
-  const parts: string[] = []
-  let depth = 0
-  let current = ''
-  for (const ch of s) {
-    if (ch === '<') depth++
-    if (ch === '>') depth--
-    if (ch === ',' && depth === 0) {
-      parts.push(current.trim())
-      current = ''
-    } else current += ch
-  }
-  parts.push(current.trim())
-  return parts
 }
 
 /**

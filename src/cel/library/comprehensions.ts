@@ -11,6 +11,7 @@
 import type { Environment } from '@marcbachmann/cel-js'
 import type { CelNode } from '../ast.js'
 import { visitSyntax } from '../ast.js'
+import { celTypeName } from '../type-name.js'
 import { chargeLoopStep } from '../evaluate.js'
 
 /** The parts of cel-js's type checker, evaluator and contexts these macros use. */
@@ -93,7 +94,7 @@ export function rangeTypes(chk: MacroChecker, node: CelNode, type: MacroType): [
   if (type.kind === 'map') return [type.keyType ?? chk.dynType, type.valueType ?? chk.dynType]
   throw chk.createError(
     'invalid_comprehension_range',
-    `expression of type '${chk.formatType(type)}' cannot be range of a comprehension (must be list, map, or dynamic)`,
+    `expression of type '${celTypeName(chk.formatType(type))}' cannot be range of a comprehension (must be list, map, or dynamic)`,
     node,
   )
 }
@@ -110,7 +111,7 @@ export function rangeEntries(value: unknown): Array<[unknown, unknown]> {
 function requireBool(chk: MacroChecker, node: CelNode, ctx: MacroContext, what: string): void {
   const t = chk.check(node, ctx)
   if (t.kind !== 'dyn' && t.name !== 'bool') {
-    throw chk.createError('invalid_macro_argument', `${what} must return bool, got '${chk.formatType(t)}'`, node)
+    throw chk.createError('invalid_macro_argument', `${what} must return bool, got '${celTypeName(chk.formatType(t))}'`, node)
   }
 }
 
@@ -134,7 +135,7 @@ function typeCheck(chk: MacroChecker, m: TwoVarMacro, ctx: MacroContext): MacroT
       if (t.kind === 'map' || t.kind === 'dyn') return t.kind === 'map' ? t : chk.registry.getMapType(chk.dynType, chk.dynType)
       throw chk.createError(
         'invalid_macro_argument',
-        `transformMapEntry expression must return a map, got '${chk.formatType(t)}'`,
+        `transformMapEntry expression must return a map, got '${celTypeName(chk.formatType(t))}'`,
         m.body,
       )
     }

@@ -6,6 +6,7 @@
  */
 import type { Environment } from '@marcbachmann/cel-js'
 import type { CelNode } from '../ast.js'
+import { celTypeName } from '../type-name.js'
 import { chargeLoopStep } from '../evaluate.js'
 import { compareValues } from '../values.js'
 import type { MacroChecker, MacroContext, MacroEvaluator, MacroType } from './comprehensions.js'
@@ -29,12 +30,12 @@ interface SortByMacro {
 function typeCheck(chk: MacroChecker, m: SortByMacro, ctx: MacroContext): MacroType {
   const listType = chk.check(m.receiver, ctx)
   if (listType.kind !== 'list' && listType.kind !== 'dyn') {
-    throw chk.createError('invalid_macro_argument', `found no matching overload for 'sortBy' applied to '${chk.formatType(listType)}'`, m.receiver)
+    throw chk.createError('invalid_macro_argument', `found no matching overload for 'sortBy' applied to '${celTypeName(chk.formatType(listType))}.(dyn)'`, m.receiver)
   }
   m.iterCtx = ctx.forkWithVariable(m.variable, listType.valueType ?? chk.dynType)
   const keyType = chk.check(m.key, m.iterCtx)
   if (keyType.kind !== 'dyn' && !COMPARABLE.has(keyType.name)) {
-    throw chk.createError('invalid_macro_argument', `sortBy key of type '${chk.formatType(keyType)}' is not comparable`, m.key)
+    throw chk.createError('invalid_macro_argument', `sortBy key of type '${celTypeName(chk.formatType(keyType))}' is not comparable`, m.key)
   }
   return listType.kind === 'list' ? listType : chk.registry.getListType(chk.dynType)
 }
