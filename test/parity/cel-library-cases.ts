@@ -127,6 +127,10 @@ export const ipCases: readonly LibraryCase[] = [
   { name: 'zone refused', expr: 'ip("fe80::1%eth0")', error: 'IP address with zone value is not allowed' },
   { name: 'ipv4-mapped ipv6 refused', expr: 'isIP("::ffff:1.2.3.4")', want: false },
   { name: 'leading zero refused', expr: 'isIP("192.168.01.1")', want: false },
+  // Go Addr.String(): first longest run of 2+ zero groups becomes `::`; lone zeros stay.
+  { name: 'canonical: first of equal zero runs', expr: 'string(ip("2001:0db8:0:0:1:0:0:1"))', want: '2001:db8::1:0:0:1' },
+  { name: 'canonical: lone zeros kept', expr: 'string(ip("1:0:2:0:3:0:4:0"))', want: '1:0:2:0:3:0:4:0' },
+  { name: 'canonical: embedded ipv4 printed as hex', expr: 'string(ip("::1.2.3.4"))', want: '::102:304' },
   { name: 'ip equality', expr: 'ip("2001:db8::1") == ip("2001:DB8:0::1")', want: true },
 ]
 
