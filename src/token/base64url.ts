@@ -6,13 +6,15 @@
  */
 
 const NEWLINES = /[\r\n]/g
+const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/
 
 export type Base64Result = { ok: true; bytes: Buffer } | { ok: false; message: string }
 
 /** Decodes unpadded base64url exactly as Go would accept it; the error text is Go's. */
 export function decodeRawBase64Url(text: string): Base64Result {
   const clean = text.includes('\r') || text.includes('\n') ? text.replace(NEWLINES, '') : text
-  for (let i = 0; i < clean.length; i++) {
+  // The native regex check is the fast path; the loop below only finds the offset for the message.
+  if (!ALPHABET_ONLY.test(clean)) for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i)
     const ok =
       (c >= 0x41 && c <= 0x5a) || // A-Z
