@@ -1,44 +1,12 @@
+import { goQuote } from '../go/quote.js'
+
 /**
  * Go's text forms that kube-apiserver's error messages are built from, so that
  * our messages read byte for byte like the apiserver's: `%q` of a string and of
  * a `[]string`, and `time.Time.String()` (always UTC here).
  */
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '"': '\\"',
-  '\\': '\\\\',
-}
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0')
-}
-
-/** Go's `%q` / `strconv.Quote` for a string (printable Unicode kept, the rest escaped). */
-export function goQuote(s: string): string {
-  let out = '"'
-  for (const ch of s) {
-    const simple = SIMPLE_ESCAPES[ch]
-    if (simple !== undefined) {
-      out += simple
-      continue
-    }
-    const cp = ch.codePointAt(0) ?? 0
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${hex(cp, 2)}`
-    else if (cp === 0xfffd && ch !== '\ufffd') out += '\\ufffd'
-    else if ((cp >= 0x80 && cp < 0xa0) || cp === 0xad || (cp >= 0xd800 && cp < 0xe000)) {
-      out += `\\u${hex(cp, 4)}`
-    } else if (cp === 0x2028 || cp === 0x2029 || cp === 0xfeff) out += `\\u${hex(cp, 4)}`
-    else out += ch
-  }
-  return out + '"'
-}
+export { goQuote }
 
 /** Go's `%q` of a `[]string`: `["a" "b"]`; nil or empty prints `[]`. */
 export function goQuoteList(items: readonly string[] | undefined): string {
