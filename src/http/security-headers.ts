@@ -36,6 +36,18 @@ export function captureSecurityHeaders(): SecurityHeaders {
   return [...headers.entries()]
 }
 
+const flatCache = new WeakMap<SecurityHeaders, readonly string[]>()
+
+/** The headers as the flat `[name, value, name, value, ...]` list `writeHead` takes; computed once per set. */
+export function flatSecurityHeaders(headers: SecurityHeaders): readonly string[] {
+  let flat = flatCache.get(headers)
+  if (flat === undefined) {
+    flat = headers.flat()
+    flatCache.set(headers, flat)
+  }
+  return flat
+}
+
 /** Sets the captured headers on a response. */
 export function applySecurityHeaders(res: ServerResponse, headers: SecurityHeaders): void {
   for (const [name, value] of headers) res.setHeader(name, value)
