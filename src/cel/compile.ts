@@ -11,7 +11,7 @@ import { celTypeName } from './type-name.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
 import { rewriteHasOperands } from './has-operand.js'
-import { compileRegex } from './library/regex.js'
+import { compileLiteralRegex, RegexSyntaxError } from './library/regex.js'
 import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
 export { celTypeName } from './type-name.js'
 import type {
@@ -36,6 +36,14 @@ class CompileError extends Error {
 interface SyntaxFacts {
   usesClaimsEmail: boolean
   usesClaimsEmailVerified: boolean
+  /** Literals cel-go's `ValidateRegexLiterals` checks after type-checking: argument 0 of `matches`. */
+  regexArguments: CelNode[]
+  /**
+   * Literal patterns the interpreter compiles when the program is built (cel-go
+   * `MatchesRegexOptimization`, Kubernetes `Find(All)RegexOptimization`): the
+   * argument after the string, receiver included.
+   */
+  regexPatterns: CelNode[]
 }
 
 function stringLiteral(node: CelNode | undefined): string | undefined {
@@ -48,7 +56,12 @@ function stringLiteral(node: CelNode | undefined): string | undefined {
  * and the `claims.email` facts (validation.go `hasSelectExp`).
  */
 function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
-  const facts: SyntaxFacts = { usesClaimsEmail: false, usesClaimsEmailVerified: false }
+  const facts: SyntaxFacts = {
+    usesClaimsEmail: false,
+    usesClaimsEmailVerified: false,
+    regexArguments: [],
+    regexPatterns: [],
+  }
   visitSyntax(root, (node) => {
     switch (node.op) {
       case '.':
@@ -77,7 +90,12 @@ function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
             }
           }
         }
-        if (name === 'matches' && args[1].length === 2) validateRegex(args[1][1])
+        if (name === 'matches' && args[1].length === 2) {
+          // cel-go's validator checks argument 0 of the call, which for the global form
+          // is the string, not the pattern; the pattern is compiled with the program.
+          facts.regexArguments.push(args[1][0] as CelNode)
+          facts.regexPatterns.push(args[1][1] as CelNode)
+        }
         if (RENAMED_CALLS.has(name)) args[0] = `${INTERNAL_PREFIX}${name}`
         break
       }
@@ -91,7 +109,10 @@ function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
         if (name === 'bind' && receiver.op === 'id' && receiver.args === 'cel') {
           throw new CompileError(`undeclared reference to 'cel'`, receiver.start)
         }
-        if (REGEX_METHODS.has(name) && callArgs.length >= 1) validateRegex(callArgs[0])
+        if (REGEX_METHODS.has(name) && callArgs.length >= 1) {
+          if (name === 'matches') facts.regexArguments.push(callArgs[0] as CelNode)
+          facts.regexPatterns.push(callArgs[0] as CelNode)
+        }
         if (RENAMED_METHODS.has(name)) args[0] = `${INTERNAL_PREFIX}${name}`
         break
       }
@@ -100,14 +121,37 @@ function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
   return facts
 }
 
-function validateRegex(node: CelNode | undefined): void {
-  const literal = stringLiteral(node)
-  if (literal === undefined || node === undefined) return
-  try {
-    compileRegex(literal)
-  } catch (err) {
-    throw new CompileError(err instanceof Error ? err.message : String(err), node.start)
+/** cel-go `ValidateRegexLiterals`: a literal that RE2 refuses is `invalid matches argument`. */
+function validateRegexArguments(nodes: readonly CelNode[]): void {
+  for (const node of nodes) {
+    const literal = stringLiteral(node)
+    if (literal === undefined) continue
+    try {
+      compileLiteralRegex(literal)
+    } catch (err) {
+      if (err instanceof RegexSyntaxError) throw new CompileError('invalid matches argument', node.start)
+      throw err
+    }
   }
+}
+
+/**
+ * Compiles every literal pattern once, as cel-go's program planner does; returns
+ * Go's message for the first that RE2 refuses (kube reports it as
+ * `program instantiation failed: <message>`).
+ */
+function compileRegexPatterns(nodes: readonly CelNode[]): string | undefined {
+  for (const node of nodes) {
+    const literal = stringLiteral(node)
+    if (literal === undefined) continue
+    try {
+      compileLiteralRegex(literal)
+    } catch (err) {
+      if (err instanceof RegexSyntaxError) return err.message
+      throw err
+    }
+  }
+  return undefined
 }
 
 function compatible(a: CelTypeDecl, b: CelTypeDecl): boolean {
@@ -212,13 +256,16 @@ function compile<A extends ClaimsActivation | UserActivation>(
   }
   const root = parsed.ast as unknown as CelNode
   try {
+    validateRegexArguments(facts.regexArguments)
     checkHomogeneous(root)
   } catch (err) {
     if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at) }
     throw err
   }
-  instrumentCost(root)
   const staticType = orValueType(root) ?? celTypeName(checked.type ?? 'dyn')
+  const programError = compileRegexPatterns(facts.regexPatterns)
+  if (programError !== undefined) return { ok: false, message: programError, stage: 'program', staticType }
+  instrumentCost(root)
   const compiled: CompiledExpression<A> = {
     expression,
     staticType,

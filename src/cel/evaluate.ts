@@ -14,7 +14,7 @@ import { UnsignedInt } from '@marcbachmann/cel-js/evaluator'
 import type { CelNode, ComprehensionArgs, EvaluateFn } from './ast.js'
 import { syntacticChildren, visitEvaluated } from './ast.js'
 import { CelEvaluationError } from './types.js'
-import { publicNames } from './rename.js'
+import { INTERNAL_PREFIX, publicNames } from './rename.js'
 import { valueSize } from './values.js'
 
 /** kube-apiserver's per-call runtime cost limit. */
@@ -60,19 +60,27 @@ class CostLimitExceeded extends Error {}
 // Thrown repeatedly after the limit; preallocated so absorbed rethrows stay cheap.
 const COST_LIMIT_ERROR = new CostLimitExceeded(COST_LIMIT_MESSAGE)
 
-function charge(units: number): void {
-  remaining -= units
-  if (--chargesUntilClockCheck <= 0) {
-    chargesUntilClockCheck = CHARGES_PER_CLOCK_CHECK
-    if (PER_CALL_COST_LIMIT - remaining > TIME_LIMIT_AFTER_UNITS && cpuMicros() > deadline) {
-      timedOut = true
-      remaining = -1
-    }
+function checkClock(): void {
+  if (PER_CALL_COST_LIMIT - remaining > TIME_LIMIT_AFTER_UNITS && cpuMicros() > deadline) {
+    timedOut = true
+    remaining = -1
   }
+}
+
+function stopIfOverBudget(): void {
   if (remaining < 0) {
     exceeded = true
     throw COST_LIMIT_ERROR
   }
+}
+
+function charge(units: number): void {
+  remaining -= units
+  if (--chargesUntilClockCheck <= 0) {
+    chargesUntilClockCheck = CHARGES_PER_CLOCK_CHECK
+    checkClock()
+  }
+  stopIfOverBudget()
 }
 
 /**
@@ -109,6 +117,22 @@ function stepCost(step: CelNode, steps: ReadonlySet<CelNode>): number {
 // Calls whose cost does not grow with their arguments (cel-go charges them a constant).
 const CONSTANT_COST_CALLS: ReadonlySet<string> = new Set(['size', 'has', 'dyn', 'type', 'int', 'uint', 'double', 'bool'])
 const SIZED_BINARY: ReadonlySet<string> = new Set(['+', '==', '!=', 'in', '<', '<=', '>', '>='])
+// String and pattern first: `matches` is renamed (rename.ts), `find`/`findAll` are Kubernetes' own.
+const REGEX_CALLS: ReadonlySet<string> = new Set([`${INTERNAL_PREFIX}matches`, 'find', 'findAll'])
+
+/**
+ * cel-go's runtime cost of `matches` (interpreter/runtimecost.go) and Kubernetes' of
+ * `find`/`findAll` (apiserver/pkg/cel/library/cost.go): ceil((1 + |s|) * 0.1) *
+ * ceil(|pattern| * 0.25). Charged before the match runs, so a huge claim against a
+ * long pattern is refused before any work. Sizes are UTF-16 lengths (cel-go counts
+ * code points), which can only overcharge.
+ */
+function regexCost(values: readonly unknown[]): number {
+  const [s, pattern] = values
+  const sLength = typeof s === 'string' ? s.length : 0
+  const pLength = typeof pattern === 'string' ? pattern.length : 0
+  return Math.ceil((1 + sLength) * 0.1) * Math.ceil(pLength * 0.25)
+}
 
 function dispatcher(node: CelNode): EvaluateFn {
   const { alternate, macro, evaluate } = node.meta
@@ -163,6 +187,18 @@ export function instrumentCost(root: CelNode): void {
       const name = (node.args as [string])[0]
       if (CONSTANT_COST_CALLS.has(name)) return
       // call: handle(args, node, ev); rcall: handle([receiver, ...args], ev, node)
+      if (REGEX_CALLS.has(name)) {
+        node.handle = (values, b, c) => {
+          charge(1 + regexCost(values as unknown[]))
+          const result = handle(values, b, c)
+          // RE2 in JS runs several times slower than Go's, and one call over a large
+          // claim is a lot of work at once: look at the clock after every match.
+          checkClock()
+          stopIfOverBudget()
+          return result
+        }
+        return
+      }
       node.handle = (values, b, c) => {
         charge(1 + sizeCost(values as unknown[]))
         return handle(values, b, c)

@@ -1,7 +1,7 @@
 /**
  * cel-js already defines some functions with semantics that differ from cel-go
- * (`string(double)` formatting, Unicode-wide `lowerAscii`, RegExp `matches` without
- * RE2 flag groups). Its registry refuses a second overload with the same signature,
+ * (`string(double)` formatting, Unicode-wide `lowerAscii`, `matches` on JavaScript
+ * RegExp instead of RE2). Its registry refuses a second overload with the same signature,
  * so the compiler renames such calls in the parsed AST to internal names registered
  * with the Kubernetes behaviour, and maps the names back in messages.
  */

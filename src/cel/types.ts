@@ -41,8 +41,13 @@ export interface CompiledExpression<A extends ClaimsActivation | UserActivation>
 
 export type CompileResult<A extends ClaimsActivation | UserActivation> =
   | { ok: true; compiled: CompiledExpression<A> }
-  /** `message` is the text after "compilation failed: " in the field error. */
-  | { ok: false; message: string }
+  /**
+   * `message` is the text after "compilation failed: " in the field error. With
+   * `stage: 'program'` the expression compiled and type-checked (to `staticType`)
+   * but building the program failed (cel-go compiles literal regex patterns then):
+   * kube checks the return type first, then reports `program instantiation failed: <message>`.
+   */
+  | { ok: false; message: string; stage?: 'program'; staticType?: string }
 
 export class CelEvaluationError extends Error {
   readonly code = 'ERR_CEL_EVALUATION'
