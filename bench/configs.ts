@@ -42,22 +42,28 @@ export function serviceConfigYaml(
     .split('\n')
     .map((line) => `      ${line}`)
     .join('\n')
-  const entries = issuers.slice(0, count).map((issuer) =>
-    [
-      '- issuer:',
-      `    url: ${yamlString(issuer.url)}`,
-      `    discoveryURL: ${yamlString(discoveryURL(issuer))}`,
-      '    certificateAuthority: |',
-      ca,
-      `    audiences: [${yamlString(AUDIENCE)}]`,
-      '  claimMappings:',
-      `    username: {claim: sub, prefix: ${yamlString(USERNAME_PREFIX)}}`,
-      `    groups: {claim: groups, prefix: ${yamlString(GROUPS_PREFIX)}}`,
-    ].join('\n'),
-  )
-  return ['apiVersion: apiserver.config.k8s.io/v1', 'kind: AuthenticationConfiguration', 'jwt:', ...entries, ''].join(
-    '\n',
-  )
+  const entries = issuers
+    .slice(0, count)
+    .map((issuer) =>
+      [
+        '- issuer:',
+        `    url: ${yamlString(issuer.url)}`,
+        `    discoveryURL: ${yamlString(discoveryURL(issuer))}`,
+        '    certificateAuthority: |',
+        ca,
+        `    audiences: [${yamlString(AUDIENCE)}]`,
+        '  claimMappings:',
+        `    username: {claim: sub, prefix: ${yamlString(USERNAME_PREFIX)}}`,
+        `    groups: {claim: groups, prefix: ${yamlString(GROUPS_PREFIX)}}`,
+      ].join('\n'),
+    )
+  return [
+    'apiVersion: apiserver.config.k8s.io/v1',
+    'kind: AuthenticationConfiguration',
+    'jwt:',
+    ...entries,
+    '',
+  ].join('\n')
 }
 
 export function baselineConfig(

@@ -11,13 +11,14 @@ function b64url(value: unknown): string {
 }
 
 function mint(job: MintJob): string {
-  const keys: { iss: string; kid: string; alg: string; key: KeyObject; header: string }[] = job.signers.map((s) => ({
-    iss: s.iss,
-    kid: s.kid,
-    alg: s.alg,
-    key: createPrivateKey(s.privatePem),
-    header: b64url({ alg: s.alg, kid: s.kid, typ: 'JWT' }),
-  }))
+  const keys: { iss: string; kid: string; alg: string; key: KeyObject; header: string }[] =
+    job.signers.map((s) => ({
+      iss: s.iss,
+      kid: s.kid,
+      alg: s.alg,
+      key: createPrivateKey(s.privatePem),
+      header: b64url({ alg: s.alg, kid: s.kid, typ: 'JWT' }),
+    }))
   const out: string[] = []
   for (let i = job.start; i < job.start + job.count; i++) {
     const signer = keys[i % keys.length]

@@ -164,7 +164,11 @@ export async function preparePools(
   let material: Material | undefined
   if (existsSync(materialPath)) {
     const cached = JSON.parse(readFileSync(materialPath, 'utf8')) as Material
-    if (cached.version === MATERIAL_VERSION && cached.exp - nowS >= MIN_REMAINING_S && cached.iat <= nowS) {
+    if (
+      cached.version === MATERIAL_VERSION &&
+      cached.exp - nowS >= MIN_REMAINING_S &&
+      cached.iat <= nowS
+    ) {
       material = cached
     }
   }
@@ -181,8 +185,16 @@ export async function preparePools(
     files.set(req.name, path)
     if (!fresh && countLines(path) >= req.count) continue
     const started = Date.now()
-    log(`minting ${req.count} ${req.alg} tokens over ${req.issuers} issuer(s) for pool "${req.name}"`)
-    const tokens = await mintParallel(material, req.alg, req.issuers, req.count, `${req.name}-user-`)
+    log(
+      `minting ${req.count} ${req.alg} tokens over ${req.issuers} issuer(s) for pool "${req.name}"`,
+    )
+    const tokens = await mintParallel(
+      material,
+      req.alg,
+      req.issuers,
+      req.count,
+      `${req.name}-user-`,
+    )
     writeFileSync(path, `${tokens.join('\n')}\n`)
     log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   }

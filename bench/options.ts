@@ -1,6 +1,13 @@
 /** `npm run bench -- [flags]`: the bench's own flags and the two presets. */
 
-export const PHASES = ['cached', 'uncached-rs256', 'uncached-es256', 'issuers-64', 'open-loop', 'memory'] as const
+export const PHASES = [
+  'cached',
+  'uncached-rs256',
+  'uncached-es256',
+  'issuers-64',
+  'open-loop',
+  'memory',
+] as const
 export type PhaseName = (typeof PHASES)[number]
 
 export interface BenchOptions {
@@ -37,15 +44,18 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${USAGE}`)
     const eq = arg.indexOf('=')
     if (eq !== -1) flags.set(arg.slice(2, eq), arg.slice(eq + 1))
-    else if (['--rounds', '--phases', '--cli'].includes(arg)) flags.set(arg.slice(2), argv[++i] ?? '')
+    else if (['--rounds', '--phases', '--cli'].includes(arg))
+      flags.set(arg.slice(2), argv[++i] ?? '')
     else flags.set(arg.slice(2), 'true')
   }
   const known = new Set(['quick', 'rounds', 'phases', 'no-service', 'cli', 'cpu-prof', 'help'])
-  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`)
+  for (const name of flags.keys())
+    if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`)
   if (flags.has('help')) throw new Error(USAGE)
   const quick = flags.has('quick')
   const rounds = Number(flags.get('rounds') ?? 3)
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer')
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error('--rounds must be a positive integer')
   const phases = (flags.get('phases')?.split(',') ?? [...PHASES]) as PhaseName[]
   for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}\n${USAGE}`)
   return {
@@ -57,7 +67,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     openLoopRate: 1000,
     connections: 32,
     openLoopConnections: 16,
-    pools: quick ? { rs1: 10_000, es1: 5000, rs64: 5000 } : { rs1: 100_000, es1: 100_000, rs64: 25_000 },
+    pools: quick
+      ? { rs1: 10_000, es1: 5000, rs64: 5000 }
+      : { rs1: 100_000, es1: 100_000, rs64: 25_000 },
     memoryPoints: quick ? [10_000, 100_000] : [100_000, 1_000_000],
     phases,
     service: !flags.has('no-service'),

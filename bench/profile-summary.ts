@@ -8,7 +8,11 @@ import { readFileSync } from 'node:fs'
 
 interface ProfileNode {
   readonly id: number
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
+  readonly callFrame: {
+    readonly functionName: string
+    readonly url: string
+    readonly lineNumber: number
+  }
   readonly children?: readonly number[]
 }
 
@@ -37,7 +41,9 @@ function main(): void {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const selfUs = new Map<number, number>()
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  )
   let total = 0
   let idle = 0
   const byFunction = new Map<string, number>()
@@ -56,8 +62,13 @@ function main(): void {
   const busy = total - idle
   const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)} %`
   const print = (title: string, map: Map<string, number>): void => {
-    process.stdout.write(`\n${title} (share of non-idle time, ${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s)\n`)
-    for (const [name, us] of [...map].filter(([n]) => !n.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    process.stdout.write(
+      `\n${title} (share of non-idle time, ${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s)\n`,
+    )
+    for (const [name, us] of [...map]
+      .filter(([n]) => !n.startsWith('(idle)'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)) {
       process.stdout.write(`${pct(us)}  ${name}\n`)
     }
   }

@@ -26,7 +26,11 @@ export interface Measurement {
 }
 
 export interface MemoryResult {
-  readonly points: readonly { readonly distinctTokens: number; readonly rssMiB: number; readonly cacheEntries?: number }[]
+  readonly points: readonly {
+    readonly distinctTokens: number
+    readonly rssMiB: number
+    readonly cacheEntries?: number
+  }[]
   readonly peakRssMiB: number
   readonly reviewsPerSec: number
   readonly failed: number
@@ -43,7 +47,9 @@ export interface Goal {
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-')
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')
+  return cells
+    .map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+    .join('  ')
 }
 
 export function table(rows: readonly (readonly string[])[]): string {
@@ -52,12 +58,18 @@ export function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** The median of each metric over an arm's rounds. */
-export function summarize(measurements: readonly Measurement[], phase: string, arm: string): Measurement | undefined {
+export function summarize(
+  measurements: readonly Measurement[],
+  phase: string,
+  arm: string,
+): Measurement | undefined {
   const rounds = measurements.filter((m) => m.phase === phase && m.arm === arm)
   if (rounds.length === 0) return undefined
   const pick = (f: (m: Measurement) => number): number => median(rounds.map(f))
   const failed = rounds.reduce((sum, m) => sum + m.failed, 0)
-  const hits = rounds.every((m) => m.cacheHits !== undefined) ? rounds.reduce((s, m) => s + (m.cacheHits ?? 0), 0) : undefined
+  const hits = rounds.every((m) => m.cacheHits !== undefined)
+    ? rounds.reduce((s, m) => s + (m.cacheHits ?? 0), 0)
+    : undefined
   const misses = rounds.every((m) => m.cacheMisses !== undefined)
     ? rounds.reduce((s, m) => s + (m.cacheMisses ?? 0), 0)
     : undefined
@@ -101,9 +113,24 @@ export function pairedRatio(
   return median(ratios)
 }
 
-export function phaseTable(measurements: readonly Measurement[], phases: readonly { name: string; arms: readonly string[] }[]): string {
+export function phaseTable(
+  measurements: readonly Measurement[],
+  phases: readonly { name: string; arms: readonly string[] }[],
+): string {
   const rows: string[][] = [
-    ['phase', 'server', 'reviews/s', 'CPU µs/review', 'server cores', 'load cores', 'p50 ms', 'p99 ms', 'RSS MiB', 'failed', 'cache hit/miss'],
+    [
+      'phase',
+      'server',
+      'reviews/s',
+      'CPU µs/review',
+      'server cores',
+      'load cores',
+      'p50 ms',
+      'p99 ms',
+      'RSS MiB',
+      'failed',
+      'cache hit/miss',
+    ],
   ]
   for (const phase of phases) {
     for (const arm of phase.arms) {
@@ -130,7 +157,12 @@ export function phaseTable(measurements: readonly Measurement[], phases: readonl
 export function goalTable(goals: readonly Goal[]): string {
   const rows = [['goal', 'measured', 'target', 'result']]
   for (const g of goals) {
-    rows.push([g.name, `${fmt(g.measured, g.unit === 'B' || g.unit === 'MiB' ? 0 : 2)}${g.unit === '' ? '' : ` ${g.unit}`}`, g.target, g.pass === undefined ? 'n/a' : g.pass ? 'PASS' : 'FAIL'])
+    rows.push([
+      g.name,
+      `${fmt(g.measured, g.unit === 'B' || g.unit === 'MiB' ? 0 : 2)}${g.unit === '' ? '' : ` ${g.unit}`}`,
+      g.target,
+      g.pass === undefined ? 'n/a' : g.pass ? 'PASS' : 'FAIL',
+    ])
   }
   return table(rows)
 }

@@ -15,7 +15,15 @@ import type { ChildMessage, LoadResult, LoadSpec, ParentMessage } from './load/p
 import { preparePools, type Pools } from './mint.js'
 import { parseOptions, type BenchOptions, type PhaseName } from './options.js'
 import { cpuSeconds, memoryStats } from './proc-stats.js'
-import { goalTable, pairedRatio, phaseTable, summarize, type Goal, type Measurement, type MemoryResult } from './report.js'
+import {
+  goalTable,
+  pairedRatio,
+  phaseTable,
+  summarize,
+  type Goal,
+  type Measurement,
+  type MemoryResult,
+} from './report.js'
 import {
   freePort,
   scrapeCache,
@@ -37,7 +45,9 @@ function log(line: string): void {
 class LoadGenerator {
   readonly #child: ChildProcess
   constructor() {
-    this.#child = fork(join(here, 'load', 'generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    this.#child = fork(join(here, 'load', 'generator.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
   }
   get pid(): number {
     return this.#child.pid ?? 0
@@ -86,7 +96,12 @@ interface Context {
   readonly nextIndex: Map<string, number>
 }
 
-async function measure(ctx: Context, phase: PhasePlan, arm: Arm, round: number): Promise<Measurement> {
+async function measure(
+  ctx: Context,
+  phase: PhasePlan,
+  arm: Arm,
+  round: number,
+): Promise<Measurement> {
   const { options, load } = ctx
   const poolFile = arm.pool === undefined ? undefined : ctx.pools.files.get(arm.pool)
   const spec: LoadSpec = {
@@ -133,12 +148,17 @@ async function measure(ctx: Context, phase: PhasePlan, arm: Arm, round: number):
     ...(result.firstFailure === undefined ? {} : { firstFailure: result.firstFailure }),
     ...(cacheBefore === undefined || cacheAfter === undefined
       ? {}
-      : { cacheHits: cacheAfter.hit - cacheBefore.hit, cacheMisses: cacheAfter.miss - cacheBefore.miss }),
+      : {
+          cacheHits: cacheAfter.hit - cacheBefore.hit,
+          cacheMisses: cacheAfter.miss - cacheBefore.miss,
+        }),
   }
 }
 
 async function runPhase(ctx: Context, phase: PhasePlan, into: Measurement[]): Promise<void> {
-  log(`phase ${phase.name}: ${phase.arms.map((a) => a.name).join(' / ')}, ${ctx.options.rounds} rounds`)
+  log(
+    `phase ${phase.name}: ${phase.arms.map((a) => a.name).join(' / ')}, ${ctx.options.rounds} rounds`,
+  )
   for (let round = 0; round < ctx.options.rounds; round++) {
     // Rotate the order each round so neither arm always runs first.
     const order = phase.arms.map((_, i) => phase.arms[(i + round) % phase.arms.length] as Arm)
@@ -183,35 +203,82 @@ async function runMemory(ctx: Context, service: ServerProcess): Promise<MemoryRe
     elapsedMs += result.elapsedMs
     const cache = await scrapeCache(service.healthPort)
     const rssMiB = memoryStats(service.pid).rss / MiB
-    points.push({ distinctTokens: target, rssMiB, ...(cache === undefined ? {} : { cacheEntries: cache.entries }) })
-    log(`  after ${target}: RSS ${rssMiB.toFixed(1)} MiB${cache === undefined ? '' : `, cache entries ${cache.entries}`}`)
+    points.push({
+      distinctTokens: target,
+      rssMiB,
+      ...(cache === undefined ? {} : { cacheEntries: cache.entries }),
+    })
+    log(
+      `  after ${target}: RSS ${rssMiB.toFixed(1)} MiB${cache === undefined ? '' : `, cache entries ${cache.entries}`}`,
+    )
   }
-  return { points, peakRssMiB: memoryStats(service.pid).peakRss / MiB, reviewsPerSec: (sent / elapsedMs) * 1000, failed }
+  return {
+    points,
+    peakRssMiB: memoryStats(service.pid).peakRss / MiB,
+    reviewsPerSec: (sent / elapsedMs) * 1000,
+    failed,
+  }
 }
 
-function goals(measurements: readonly Measurement[], memory: MemoryResult | undefined, options: BenchOptions): Goal[] {
+function goals(
+  measurements: readonly Measurement[],
+  memory: MemoryResult | undefined,
+  options: BenchOptions,
+): Goal[] {
   const out: Goal[] = []
-  const has = (phase: string, arm: string): boolean => summarize(measurements, phase, arm) !== undefined
+  const has = (phase: string, arm: string): boolean =>
+    summarize(measurements, phase, arm) !== undefined
   const rps = (m: Measurement): number => m.reviewsPerSec
   if (has('uncached-rs256', 'service')) {
     const r = pairedRatio(measurements, 'uncached-rs256', 'service', 'baseline', rps)
-    out.push({ name: 'uncached RS256 reviews/s, service / baseline', measured: r, unit: '', target: '>= 0.50', pass: r >= 0.5 })
+    out.push({
+      name: 'uncached RS256 reviews/s, service / baseline',
+      measured: r,
+      unit: '',
+      target: '>= 0.50',
+      pass: r >= 0.5,
+    })
   }
   if (has('cached', 'service')) {
     const r = pairedRatio(measurements, 'cached', 'service', 'baseline', rps)
-    out.push({ name: 'cached reviews/s, service / baseline', measured: r, unit: '', target: '>= 0.60', pass: r >= 0.6 })
+    out.push({
+      name: 'cached reviews/s, service / baseline',
+      measured: r,
+      unit: '',
+      target: '>= 0.60',
+      pass: r >= 0.6,
+    })
   }
   if (has('open-loop', 'service')) {
     const r = pairedRatio(measurements, 'open-loop', 'service', 'baseline', (m) => m.p99Ms)
-    out.push({ name: `p99 at ${options.openLoopRate}/s, service / baseline`, measured: r, unit: '', target: '<= 2.00', pass: r <= 2 })
+    out.push({
+      name: `p99 at ${options.openLoopRate}/s, service / baseline`,
+      measured: r,
+      unit: '',
+      target: '<= 2.00',
+      pass: r <= 2,
+    })
   }
   if (has('issuers-64', 'service-64')) {
-    const r = pairedRatio(measurements, 'issuers-64', 'service-64', 'service', (m) => m.cpuUsPerReview) - 1
-    out.push({ name: 'CPU per review, 64 issuers vs 1 (service)', measured: r * 100, unit: '%', target: '<= +10 %', pass: r <= 0.1 })
+    const r =
+      pairedRatio(measurements, 'issuers-64', 'service-64', 'service', (m) => m.cpuUsPerReview) - 1
+    out.push({
+      name: 'CPU per review, 64 issuers vs 1 (service)',
+      measured: r * 100,
+      unit: '%',
+      target: '<= +10 %',
+      pass: r <= 0.1,
+    })
   }
   if (has('uncached-es256', 'service')) {
     const r = pairedRatio(measurements, 'uncached-es256', 'service', 'baseline', rps)
-    out.push({ name: 'uncached ES256 reviews/s, service / baseline (info)', measured: r, unit: '', target: '-', pass: undefined })
+    out.push({
+      name: 'uncached ES256 reviews/s, service / baseline (info)',
+      measured: r,
+      unit: '',
+      target: '-',
+      pass: undefined,
+    })
   }
   if (memory !== undefined) {
     const [a, b] = memory.points
@@ -226,7 +293,13 @@ function goals(measurements: readonly Measurement[], memory: MemoryResult | unde
         pass: official ? perToken < 100 : undefined,
       })
     }
-    out.push({ name: 'peak RSS of the service (memory phase)', measured: memory.peakRssMiB, unit: 'MiB', target: '< 200 MiB', pass: memory.peakRssMiB < 200 })
+    out.push({
+      name: 'peak RSS of the service (memory phase)',
+      measured: memory.peakRssMiB,
+      unit: 'MiB',
+      target: '< 200 MiB',
+      pass: memory.peakRssMiB < 200,
+    })
   }
   return out
 }
@@ -268,14 +341,23 @@ async function main(): Promise<void> {
     const port = await freePort()
     const configPath = join(runDir, `${name}.json`)
     writeFileSync(configPath, JSON.stringify(baselineConfig(pools.issuers, issuers, port, tls)))
-    const server = await startBaseline(name, baselineScript, configPath, port, join(runDir, `${name}.log`))
+    const server = await startBaseline(
+      name,
+      baselineScript,
+      configPath,
+      port,
+      join(runDir, `${name}.log`),
+    )
     servers.push(server)
     await waitUntilVerifying(server, ca.certPem, issuers === 1 ? probes1 : probes64, () => false)
     return server
   }
   const startServiceFor = async (name: string, issuers: number): Promise<ServerProcess> => {
     const configPath = join(runDir, `${name}.yaml`)
-    writeFileSync(configPath, serviceConfigYaml(pools.issuers, issuers, (i) => issuer.discoveryURL(i), ca.certPem))
+    writeFileSync(
+      configPath,
+      serviceConfigYaml(pools.issuers, issuers, (i) => issuer.discoveryURL(i), ca.certPem),
+    )
     const profileDir = join(BUILD, 'profiles')
     if (options.cpuProf) mkdirSync(profileDir, { recursive: true })
     const server = await startService({
@@ -285,10 +367,25 @@ async function main(): Promise<void> {
       certPath,
       keyPath,
       logPath: join(runDir, `${name}.log`),
-      ...(options.cpuProf ? { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`] } : {}),
+      ...(options.cpuProf
+        ? {
+            nodeFlags: [
+              '--cpu-prof',
+              '--cpu-prof-dir',
+              profileDir,
+              '--cpu-prof-name',
+              `${name}.cpuprofile`,
+            ],
+          }
+        : {}),
     })
     servers.push(server)
-    await waitUntilVerifying(server, ca.certPem, issuers === 1 ? probes1 : probes64, server.exited).catch((err: unknown) => {
+    await waitUntilVerifying(
+      server,
+      ca.certPem,
+      issuers === 1 ? probes1 : probes64,
+      server.exited,
+    ).catch((err: unknown) => {
       throw new Error(`${(err as Error).message} (log: ${server.logPath})`)
     })
     return server
@@ -312,15 +409,32 @@ async function main(): Promise<void> {
         { name: 'baseline', server: baseline },
       ]
         .filter((a): a is { name: string; server: ServerProcess } => a !== undefined)
-        .map((a) => ({ ...a, ...(pool === undefined ? {} : { pool }), ...(fixedToken === undefined ? {} : { fixedToken }) }))
-    const closed = { mode: 'closed' as const, windowMs: options.windowMs, connections: options.connections }
+        .map((a) => ({
+          ...a,
+          ...(pool === undefined ? {} : { pool }),
+          ...(fixedToken === undefined ? {} : { fixedToken }),
+        }))
+    const closed = {
+      mode: 'closed' as const,
+      windowMs: options.windowMs,
+      connections: options.connections,
+    }
     const plans: PhasePlan[] = []
-    if (want.has('cached')) plans.push({ name: 'cached', arms: pair(undefined, pools.probes[0]), tagged: false, ...closed })
-    if (want.has('uncached-rs256')) plans.push({ name: 'uncached-rs256', arms: pair('rs1'), tagged: true, ...closed })
-    if (want.has('uncached-es256')) plans.push({ name: 'uncached-es256', arms: pair('es1'), tagged: true, ...closed })
+    if (want.has('cached'))
+      plans.push({
+        name: 'cached',
+        arms: pair(undefined, pools.probes[0]),
+        tagged: false,
+        ...closed,
+      })
+    if (want.has('uncached-rs256'))
+      plans.push({ name: 'uncached-rs256', arms: pair('rs1'), tagged: true, ...closed })
+    if (want.has('uncached-es256'))
+      plans.push({ name: 'uncached-es256', arms: pair('es1'), tagged: true, ...closed })
     if (want.has('issuers-64') && baseline64 !== undefined) {
       const arms: Arm[] = [...pair('rs1')]
-      if (service64 !== undefined) arms.push({ name: 'service-64', server: service64, pool: 'rs64' })
+      if (service64 !== undefined)
+        arms.push({ name: 'service-64', server: service64, pool: 'rs64' })
       arms.push({ name: 'baseline-64', server: baseline64, pool: 'rs64' })
       plans.push({ name: 'issuers-64', arms, tagged: true, ...closed })
     }
@@ -348,14 +462,18 @@ async function main(): Promise<void> {
       `rounds ${options.rounds} (median shown), window ${options.windowMs} ms after ${options.warmupMs} ms warm-up, ` +
         `${options.connections} keep-alive connections (open loop: ${options.openLoopRate}/s over ${options.openLoopConnections}, ${options.openLoopWindowMs} ms)`,
       '',
-      phaseTable(measurements, plans.map((p) => ({ name: p.name, arms: p.arms.map((a) => a.name) }))),
+      phaseTable(
+        measurements,
+        plans.map((p) => ({ name: p.name, arms: p.arms.map((a) => a.name) })),
+      ),
     ]
     if (memory !== undefined) {
       summary.push(
         '',
         `memory (fresh service, default cache, RS256 pool with per-lap audiences, ${memory.reviewsPerSec.toFixed(0)} reviews/s, ${memory.failed} failed):`,
         ...memory.points.map(
-          (p) => `  after ${p.distinctTokens} distinct reviews: RSS ${p.rssMiB.toFixed(1)} MiB${p.cacheEntries === undefined ? '' : `, cache entries ${p.cacheEntries}`}`,
+          (p) =>
+            `  after ${p.distinctTokens} distinct reviews: RSS ${p.rssMiB.toFixed(1)} MiB${p.cacheEntries === undefined ? '' : `, cache entries ${p.cacheEntries}`}`,
         ),
         `  peak RSS ${memory.peakRssMiB.toFixed(1)} MiB`,
       )
@@ -371,8 +489,18 @@ async function main(): Promise<void> {
 
     const resultsDir = join(BUILD, 'results')
     mkdirSync(resultsDir, { recursive: true })
-    const resultPath = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-    writeFileSync(resultPath, JSON.stringify({ options, node: process.version, measurements, memory, goals: goalList }, null, 2))
+    const resultPath = join(
+      resultsDir,
+      `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    )
+    writeFileSync(
+      resultPath,
+      JSON.stringify(
+        { options, node: process.version, measurements, memory, goals: goalList },
+        null,
+        2,
+      ),
+    )
     log(`results written to ${resultPath}`)
     const failures = measurements.some((m) => m.failed > 0) || (memory?.failed ?? 0) > 0
     if (failures) {
@@ -387,6 +515,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.stderr.write(
+    `[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  )
   process.exitCode = 1
 })

@@ -27,7 +27,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      )
     })
   })
 }
@@ -76,7 +78,9 @@ export function reviewOnce(port: number, caPem: string, token: string): Promise<
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (text += chunk))
-        res.on('end', () => resolve(res.statusCode === 200 && text.includes('"authenticated":true')))
+        res.on('end', () =>
+          resolve(res.statusCode === 200 && text.includes('"authenticated":true')),
+        )
       },
     )
     req.on('error', () => resolve(false))
@@ -97,8 +101,13 @@ export async function waitUntilVerifying(
   const pending = new Set(probes)
   while (pending.size > 0) {
     if (exited()) throw new Error(`${server.name} exited during start-up`)
-    if (Date.now() > deadline) throw new Error(`${server.name}: ${pending.size} probe token(s) still refused after ${timeoutMs} ms`)
-    const results = await Promise.all([...pending].map(async (t) => [t, await reviewOnce(server.port, caPem, t)] as const))
+    if (Date.now() > deadline)
+      throw new Error(
+        `${server.name}: ${pending.size} probe token(s) still refused after ${timeoutMs} ms`,
+      )
+    const results = await Promise.all(
+      [...pending].map(async (t) => [t, await reviewOnce(server.port, caPem, t)] as const),
+    )
     for (const [token, ok] of results) if (ok) pending.delete(token)
     if (pending.size > 0) await new Promise((r) => setTimeout(r, 250))
   }
@@ -135,7 +144,9 @@ export interface ServiceStart {
 }
 
 /** `node dist/cli.js serve` on loopback with default cache settings. */
-export async function startService(opts: ServiceStart): Promise<ServerProcess & { exited: () => boolean }> {
+export async function startService(
+  opts: ServiceStart,
+): Promise<ServerProcess & { exited: () => boolean }> {
   const port = await freePort()
   const healthPort = await freePort()
   const child = spawnLogged(
@@ -191,21 +202,25 @@ function metricValue(text: string, name: string, labels: string): number {
 export function scrapeCache(healthPort: number | undefined): Promise<CacheCounters | undefined> {
   if (healthPort === undefined) return Promise.resolve(undefined)
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port: healthPort, path: '/metrics', timeout: 5000 }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () => {
-        if (res.statusCode !== 200 || !text.includes('kube_oidc_webhook_cache_requests_total')) return resolve(undefined)
-        resolve({
-          hit: metricValue(text, 'kube_oidc_webhook_cache_requests_total', 'result="hit"'),
-          miss: metricValue(text, 'kube_oidc_webhook_cache_requests_total', 'result="miss"'),
-          entries:
-            metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="positive"') +
-            metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="negative"'),
+    const req = http.get(
+      { host: '127.0.0.1', port: healthPort, path: '/metrics', timeout: 5000 },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => {
+          if (res.statusCode !== 200 || !text.includes('kube_oidc_webhook_cache_requests_total'))
+            return resolve(undefined)
+          resolve({
+            hit: metricValue(text, 'kube_oidc_webhook_cache_requests_total', 'result="hit"'),
+            miss: metricValue(text, 'kube_oidc_webhook_cache_requests_total', 'result="miss"'),
+            entries:
+              metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="positive"') +
+              metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="negative"'),
+          })
         })
-      })
-    })
+      },
+    )
     req.on('error', () => resolve(undefined))
     req.on('timeout', () => req.destroy())
   })

@@ -67,7 +67,10 @@ export function createBaselineReviewer(
   for (const issuer of config.issuers) {
     const keys = new Map<string, Key>()
     for (const k of issuer.keys) {
-      keys.set(k.kid, { alg: k.alg, key: createPublicKey({ key: k.jwk as JsonWebKey, format: 'jwk' }) })
+      keys.set(k.kid, {
+        alg: k.alg,
+        key: createPublicKey({ key: k.jwk as JsonWebKey, format: 'jwk' }),
+      })
     }
     issuers.set(issuer.url, {
       audiences: new Set(issuer.audiences),
@@ -81,14 +84,17 @@ export function createBaselineReviewer(
   function verifyToken(token: string, nowS: number): { status: string; exp: number } {
     const dot1 = token.indexOf('.')
     const dot2 = dot1 === -1 ? -1 : token.indexOf('.', dot1 + 1)
-    if (dot2 === -1 || token.indexOf('.', dot2 + 1) !== -1) return { status: JSON.stringify({ authenticated: false }), exp: 0 }
+    if (dot2 === -1 || token.indexOf('.', dot2 + 1) !== -1)
+      return { status: JSON.stringify({ authenticated: false }), exp: 0 }
     const header = decodeSegment(token.slice(0, dot1))
     const payload = decodeSegment(token.slice(dot1 + 1, dot2))
-    if (header === undefined || payload === undefined) return { status: JSON.stringify({ authenticated: false }), exp: 0 }
+    if (header === undefined || payload === undefined)
+      return { status: JSON.stringify({ authenticated: false }), exp: 0 }
     const issuer = typeof payload['iss'] === 'string' ? issuers.get(payload['iss']) : undefined
     if (issuer === undefined) return { status: JSON.stringify({ authenticated: false }), exp: 0 }
     const key = typeof header['kid'] === 'string' ? issuer.keys.get(header['kid']) : undefined
-    if (key === undefined || key.alg !== header['alg']) return { status: rejected('no matching key'), exp: 0 }
+    if (key === undefined || key.alg !== header['alg'])
+      return { status: rejected('no matching key'), exp: 0 }
     const signature = Buffer.from(token.slice(dot2 + 1), 'base64url')
     const input = Buffer.from(token.slice(0, dot2), 'latin1')
     const ok =
@@ -102,16 +108,19 @@ export function createBaselineReviewer(
       return { status: rejected('audience mismatch'), exp: 0 }
     }
     const exp = payload['exp']
-    if (typeof exp !== 'number' || nowS > exp) return { status: rejected('token is expired'), exp: 0 }
+    if (typeof exp !== 'number' || nowS > exp)
+      return { status: rejected('token is expired'), exp: 0 }
     const nbf = payload['nbf']
-    if (typeof nbf === 'number' && nowS + NBF_LEEWAY_S < nbf) return { status: rejected('token not yet valid'), exp: 0 }
+    if (typeof nbf === 'number' && nowS + NBF_LEEWAY_S < nbf)
+      return { status: rejected('token not yet valid'), exp: 0 }
     const sub = payload['sub']
     if (typeof sub !== 'string') return { status: rejected('claim not present'), exp: 0 }
     const user: { username: string; groups?: string[] } = { username: issuer.usernamePrefix + sub }
     const groups = payload['groups']
     const list = typeof groups === 'string' ? [groups] : Array.isArray(groups) ? groups : []
     if (list.length > 0) {
-      if (!list.every((g) => typeof g === 'string')) return { status: rejected('groups must be strings'), exp: 0 }
+      if (!list.every((g) => typeof g === 'string'))
+        return { status: rejected('groups must be strings'), exp: 0 }
       user.groups = list.map((g: string) => issuer.groupsPrefix + g)
     }
     return { status: JSON.stringify({ authenticated: true, user }), exp }
@@ -124,18 +133,30 @@ export function createBaselineReviewer(
     } catch {
       return { statusCode: 400, body: '{"error":"malformed JSON"}' }
     }
-    const r = review as { apiVersion?: unknown; kind?: unknown; spec?: { token?: unknown; audiences?: unknown } }
+    const r = review as {
+      apiVersion?: unknown
+      kind?: unknown
+      spec?: { token?: unknown; audiences?: unknown }
+    }
     const token = r.spec?.token
-    if (r.kind !== 'TokenReview' || typeof r.apiVersion !== 'string' || !API_VERSIONS.has(r.apiVersion)) {
+    if (
+      r.kind !== 'TokenReview' ||
+      typeof r.apiVersion !== 'string' ||
+      !API_VERSIONS.has(r.apiVersion)
+    ) {
       return { statusCode: 400, body: '{"error":"not a TokenReview"}' }
     }
-    if (typeof token !== 'string' || token === '') return { statusCode: 400, body: '{"error":"spec.token is required"}' }
-    const audiences = Array.isArray(r.spec?.audiences) ? (r.spec.audiences as unknown[]).map(String) : []
+    if (typeof token !== 'string' || token === '')
+      return { statusCode: 400, body: '{"error":"spec.token is required"}' }
+    const audiences = Array.isArray(r.spec?.audiences)
+      ? (r.spec.audiences as unknown[]).map(String)
+      : []
     const prefix = `{"apiVersion":"${r.apiVersion}","kind":"TokenReview","status":`
     const key = config.cacheTtlMs > 0 ? cacheKey(token, audiences) : ''
     if (key !== '') {
       const hit = cache.get(key)
-      if (hit !== undefined && hit.expiresAt > nowMs) return { statusCode: 200, body: `${prefix}${hit.status}}` }
+      if (hit !== undefined && hit.expiresAt > nowMs)
+        return { statusCode: 200, body: `${prefix}${hit.status}}` }
       if (hit !== undefined) cache.delete(key)
     }
     const { status, exp } = verifyToken(token, Math.floor(nowMs / 1000))

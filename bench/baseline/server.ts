@@ -20,16 +20,26 @@ const config = JSON.parse(readFileSync(configPath, 'utf8')) as BaselineConfig
 const review = createBaselineReviewer(config)
 
 function send(res: import('node:http').ServerResponse, statusCode: number, body: string): void {
-  res.writeHead(statusCode, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) })
+  res.writeHead(statusCode, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  })
   res.end(body)
 }
 
 const server = https.createServer(
-  { cert: config.certPem, key: config.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'], keepAliveTimeout: 120_000 },
+  {
+    cert: config.certPem,
+    key: config.keyPem,
+    minVersion: 'TLSv1.2',
+    ALPNProtocols: ['http/1.1'],
+    keepAliveTimeout: 120_000,
+  },
   (req, res) => {
     const url = req.url ?? ''
     const q = url.indexOf('?')
-    if ((q === -1 ? url : url.slice(0, q)) !== '/authenticate') return send(res, 404, '{"error":"not found"}')
+    if ((q === -1 ? url : url.slice(0, q)) !== '/authenticate')
+      return send(res, 404, '{"error":"not found"}')
     if (req.method !== 'POST') return send(res, 405, '{"error":"method not allowed"}')
     const chunks: Buffer[] = []
     let size = 0
@@ -39,7 +49,10 @@ const server = https.createServer(
     })
     req.on('end', () => {
       if (size > BODY_LIMIT) return send(res, 413, '{"error":"body too large"}')
-      const answer = review(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), Date.now())
+      const answer = review(
+        chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        Date.now(),
+      )
       send(res, answer.statusCode, answer.body)
     })
   },

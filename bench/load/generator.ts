@@ -9,7 +9,13 @@ import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import tls from 'node:tls'
 import { summarizeLatencies } from '../stats.js'
-import { API_AUDIENCE, type ChildMessage, type LoadResult, type LoadSpec, type ParentMessage } from './protocol.js'
+import {
+  API_AUDIENCE,
+  type ChildMessage,
+  type LoadResult,
+  type LoadSpec,
+  type ParentMessage,
+} from './protocol.js'
 import { isAuthenticated, parseResponses } from './response-parser.js'
 
 const pools = new Map<string, string[]>()
@@ -17,7 +23,9 @@ const pools = new Map<string, string[]>()
 function loadPool(path: string): string[] {
   let pool = pools.get(path)
   if (pool === undefined) {
-    pool = readFileSync(path, 'latin1').split('\n').filter((line) => line.length > 0)
+    pool = readFileSync(path, 'latin1')
+      .split('\n')
+      .filter((line) => line.length > 0)
     pools.set(path, pool)
   }
   return pool
@@ -49,7 +57,9 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     const i = nextIndex++
     const token = pool[i % pool.length] as string
     const audiences =
-      spec.tag === undefined ? audiencesFixed : JSON.stringify([API_AUDIENCE, `${spec.tag}-${Math.floor(i / pool.length)}`])
+      spec.tag === undefined
+        ? audiencesFixed
+        : JSON.stringify([API_AUDIENCE, `${spec.tag}-${Math.floor(i / pool.length)}`])
     const body = `${bodyPrefix}${token}","audiences":${audiences}},"status":{"user":{}}}`
     return `${head}${body.length}\r\n\r\n${body}`
   }
@@ -84,7 +94,8 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     if (countMode && completed >= (spec.maxRequests ?? 0)) stop()
   }
 
-  const canSend = (): boolean => state !== 'stopped' && (!countMode || sent < (spec.maxRequests ?? 0))
+  const canSend = (): boolean =>
+    state !== 'stopped' && (!countMode || sent < (spec.maxRequests ?? 0))
 
   const dispatch = (conn: Connection): void => {
     if (conn.busy || !canSend() || conn.socket.destroyed || !conn.socket.writable) return
@@ -112,7 +123,12 @@ function run(spec: LoadSpec): Promise<LoadResult> {
 
   const open = (slot: number): void => {
     connectionsOpened++
-    const socket = tls.connect({ host: '127.0.0.1', port: spec.port, ca: spec.caPem, ALPNProtocols: ['http/1.1'] })
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: spec.port,
+      ca: spec.caPem,
+      ALPNProtocols: ['http/1.1'],
+    })
     socket.setNoDelay(true)
     const conn: Connection = { socket, buffer: Buffer.alloc(0), busy: false, startedAt: 0 }
     connections[slot] = conn
@@ -130,7 +146,11 @@ function run(spec: LoadSpec): Promise<LoadResult> {
       conn.buffer = parsed.rest
       for (const response of parsed.responses) {
         conn.busy = false
-        record(conn, isAuthenticated(response), () => `${response.statusCode} ${response.body.toString('utf8', 0, 200)}`)
+        record(
+          conn,
+          isAuthenticated(response),
+          () => `${response.statusCode} ${response.body.toString('utf8', 0, 200)}`,
+        )
         if (response.close) {
           socket.destroy()
           return
@@ -222,6 +242,7 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'exit') process.exit(0)
   run(message.spec).then(
     (result) => send({ type: 'done', result }),
-    (err: unknown) => send({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) =>
+      send({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
   )
 })

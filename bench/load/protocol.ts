@@ -50,7 +50,8 @@ export interface LoadResult {
   readonly incomplete: number
 }
 
-export type ParentMessage = { readonly type: 'run'; readonly spec: LoadSpec } | { readonly type: 'exit' }
+export type ParentMessage =
+  { readonly type: 'run'; readonly spec: LoadSpec } | { readonly type: 'exit' }
 export type ChildMessage =
   | { readonly type: 'mark' }
   | { readonly type: 'done'; readonly result: LoadResult }

@@ -23,8 +23,18 @@ interface CelJsError {
 }
 
 const BINARY: Readonly<Record<string, string>> = {
-  '+': '_+_', '-': '_-_', '*': '_*_', '/': '_/_', '%': '_%_', '==': '_==_', '!=': '_!=_',
-  '<': '_<_', '<=': '_<=_', '>': '_>_', '>=': '_>=_', in: '@in',
+  '+': '_+_',
+  '-': '_-_',
+  '*': '_*_',
+  '/': '_/_',
+  '%': '_%_',
+  '==': '_==_',
+  '!=': '_!=_',
+  '<': '_<_',
+  '<=': '_<=_',
+  '>': '_>_',
+  '>=': '_>=_',
+  in: '@in',
 }
 
 /** A node's static type in cel-go's spelling; the `claims` variable is `map(string, any)` upstream. */
@@ -46,7 +56,10 @@ export function checkerMessage(err: unknown): CheckerMessage | undefined {
   const input = node.input
   switch (code) {
     case 'unknown_variable':
-      return { text: `undeclared reference to '${String(node.args)}' (in container '')`, at: node.start }
+      return {
+        text: `undeclared reference to '${String(node.args)}' (in container '')`,
+        at: node.start,
+      }
     case 'no_such_key': {
       if (node.op !== '.') return undefined
       const [operand, field] = node.args as [CelNode, string]
@@ -55,7 +68,10 @@ export function checkerMessage(err: unknown): CheckerMessage | undefined {
     case 'no_such_overload': {
       if (node.op === '!_' || node.op === '-_') {
         const operand = node.args as CelNode
-        return { text: `found no matching overload for '${node.op}' applied to '(${typeText(operand)})'`, at: node.start }
+        return {
+          text: `found no matching overload for '${node.op}' applied to '(${typeText(operand)})'`,
+          at: node.start,
+        }
       }
       const fn = BINARY[node.op]
       if (fn === undefined || !Array.isArray(node.args)) return undefined

@@ -129,7 +129,8 @@ function validateRegexArguments(nodes: readonly CelNode[]): void {
     try {
       compileLiteralRegex(literal)
     } catch (err) {
-      if (err instanceof RegexSyntaxError) throw new CompileError('invalid matches argument', node.start)
+      if (err instanceof RegexSyntaxError)
+        throw new CompileError('invalid matches argument', node.start)
       throw err
     }
   }
@@ -156,7 +157,11 @@ function compileRegexPatterns(nodes: readonly CelNode[]): string | undefined {
 
 function compatible(a: CelTypeDecl, b: CelTypeDecl): boolean {
   return (
-    a.name === b.name || a.hasDynType || b.hasDynType || a.hasPlaceholderType || b.hasPlaceholderType
+    a.name === b.name ||
+    a.hasDynType ||
+    b.hasDynType ||
+    a.hasPlaceholderType ||
+    b.hasPlaceholderType
   )
 }
 
@@ -211,11 +216,17 @@ function orValueType(root: CelNode): string | undefined {
     const operandType = (node.args as CelNode[])[0]?.checkedType?.name
     return operandType === 'dyn' || operandType === 'optional<dyn>'
   }
-  const free = receiverType === 'dyn' || (receiverType === 'optional<dyn>' && unknownElement(receiver))
+  const free =
+    receiverType === 'dyn' || (receiverType === 'optional<dyn>' && unknownElement(receiver))
   return free ? celTypeName(valueType) : undefined
 }
 
-function describe(expression: string, message: string, at: number | undefined, fromLibrary = true): string {
+function describe(
+  expression: string,
+  message: string,
+  at: number | undefined,
+  fromLibrary = true,
+): string {
   const text = fromLibrary ? publicNames(message).replace(/dyn<([\w.]+)>/g, '$1') : message
   if (at === undefined) return `ERROR: <input>: ${text}`
   const { line, column } = position(expression, at)
@@ -236,10 +247,13 @@ function compile<A extends ClaimsActivation | UserActivation>(
   let parsed: ReturnType<typeof env.parse>
   let facts: SyntaxFacts
   try {
-    parsed = env.parse(rewriteHasOperands(expression, (source) => env.parse(source).ast as unknown as CelNode))
+    parsed = env.parse(
+      rewriteHasOperands(expression, (source) => env.parse(source).ast as unknown as CelNode),
+    )
     facts = inspectSyntax(parsed.ast as unknown as CelNode, kind)
   } catch (err) {
-    if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at, false) }
+    if (err instanceof CompileError)
+      return { ok: false, message: describe(expression, err.message, err.at, false) }
     const summary = (err as { summary?: unknown }).summary
     const text = typeof summary === 'string' ? `Syntax error: ${summary}` : String(err)
     return { ok: false, message: describe(expression, text, errorOffset(err)) }
@@ -249,7 +263,10 @@ function compile<A extends ClaimsActivation | UserActivation>(
     const err = checked.error
     const goWording = checkerMessage(err)
     if (goWording !== undefined) {
-      return { ok: false, message: describe(expression, goWording.text, goWording.at ?? errorOffset(err), false) }
+      return {
+        ok: false,
+        message: describe(expression, goWording.text, goWording.at ?? errorOffset(err), false),
+      }
     }
     const text = err?.summary ?? 'type check failed'
     return { ok: false, message: describe(expression, text, errorOffset(err)) }
@@ -259,12 +276,14 @@ function compile<A extends ClaimsActivation | UserActivation>(
     validateRegexArguments(facts.regexArguments)
     checkHomogeneous(root)
   } catch (err) {
-    if (err instanceof CompileError) return { ok: false, message: describe(expression, err.message, err.at) }
+    if (err instanceof CompileError)
+      return { ok: false, message: describe(expression, err.message, err.at) }
     throw err
   }
   const staticType = orValueType(root) ?? celTypeName(checked.type ?? 'dyn')
   const programError = compileRegexPatterns(facts.regexPatterns)
-  if (programError !== undefined) return { ok: false, message: programError, stage: 'program', staticType }
+  if (programError !== undefined)
+    return { ok: false, message: programError, stage: 'program', staticType }
   instrumentCost(root)
   const compiled: CompiledExpression<A> = {
     expression,

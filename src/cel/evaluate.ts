@@ -115,7 +115,16 @@ function stepCost(step: CelNode, steps: ReadonlySet<CelNode>): number {
 }
 
 // Calls whose cost does not grow with their arguments (cel-go charges them a constant).
-const CONSTANT_COST_CALLS: ReadonlySet<string> = new Set(['size', 'has', 'dyn', 'type', 'int', 'uint', 'double', 'bool'])
+const CONSTANT_COST_CALLS: ReadonlySet<string> = new Set([
+  'size',
+  'has',
+  'dyn',
+  'type',
+  'int',
+  'uint',
+  'double',
+  'bool',
+])
 const SIZED_BINARY: ReadonlySet<string> = new Set(['+', '==', '!=', 'in', '<', '<=', '>', '>='])
 // String and pattern first: `matches` is renamed (rename.ts), `find`/`findAll` are Kubernetes' own.
 const REGEX_CALLS: ReadonlySet<string> = new Set([`${INTERNAL_PREFIX}matches`, 'find', 'findAll'])
@@ -160,7 +169,7 @@ export function instrumentCost(root: CelNode): void {
     // For all/exists: the accumulator value that ends the loop at once (false for
     // all, true for exists), returned instead of throwing once the limit is hit.
     const condition = args.condition
-    const stop = typeof condition === 'function' ? !condition(false) ? false : true : undefined
+    const stop = typeof condition === 'function' ? (!condition(false) ? false : true) : undefined
     step.evaluate = (ev, n, ctx) => {
       if (exceeded && stop !== undefined) return stop
       charge(units)
@@ -233,10 +242,12 @@ export function toEvaluationError(err: unknown): CelEvaluationError {
   if (err instanceof CelEvaluationError) return err
   let message: string
   if (err instanceof CostLimitExceeded) message = timedOut ? TIME_LIMIT_MESSAGE : COST_LIMIT_MESSAGE
-  else if (err instanceof RangeError && /call stack/i.test(err.message)) message = 'expression too deeply nested'
+  else if (err instanceof RangeError && /call stack/i.test(err.message))
+    message = 'expression too deeply nested'
   else {
     const summary = (err as { summary?: unknown } | null)?.summary
-    message = typeof summary === 'string' ? summary : err instanceof Error ? err.message : String(err)
+    message =
+      typeof summary === 'string' ? summary : err instanceof Error ? err.message : String(err)
     message = publicNames(message)
       .replace(/^No such key: /, 'no such key: ')
       .replace(/dyn<([\w.]+)>/g, '$1')

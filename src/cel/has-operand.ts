@@ -20,7 +20,9 @@ function selectionRootIsIdentifier(node: CelNode): boolean {
 }
 
 /** The first `has(e.f)` whose `e` is not an identifier-rooted selection chain. */
-function findRewritable(root: CelNode): { call: CelNode; operand: CelNode; field: string } | undefined {
+function findRewritable(
+  root: CelNode,
+): { call: CelNode; operand: CelNode; field: string } | undefined {
   let found: { call: CelNode; operand: CelNode; field: string } | undefined
   visitSyntax(root, (node) => {
     if (found !== undefined || node.op !== 'call') return

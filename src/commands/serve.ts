@@ -150,16 +150,24 @@ export async function startServe(
     metrics,
     ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
     ...(opts.reloadRetryMs === undefined ? {} : { retryIntervalMs: opts.reloadRetryMs }),
-    ...(opts.reloadReadyTimeoutMs === undefined ? {} : { readyTimeoutMs: opts.reloadReadyTimeoutMs }),
+    ...(opts.reloadReadyTimeoutMs === undefined
+      ? {}
+      : { readyTimeoutMs: opts.reloadReadyTimeoutMs }),
   })
-  const reviewer = createReviewer({ current: () => reloader.active.authenticator, cache, logger, metrics })
+  const reviewer = createReviewer({
+    current: () => reloader.active.authenticator,
+    cache,
+    logger,
+    metrics,
+  })
   const securityHeaders = captureSecurityHeaders()
   const webhook = createWebhookServer({
     authenticator: reviewer,
     logger,
     tls,
     securityHeaders,
-    onRequest: (code, route) => metrics.recordHttpRequest(code, route === '/authenticate' ? route : 'other'),
+    onRequest: (code, route) =>
+      metrics.recordHttpRequest(code, route === '/authenticate' ? route : 'other'),
   })
   let health: http.Server | undefined
   let healthPort: number | undefined
@@ -170,7 +178,8 @@ export async function startServe(
       health = createHealthServer({
         securityHeaders,
         metrics: { contentType: metrics.contentType, metrics: () => metrics.render() },
-        onRequest: (code: number, path: string) => metrics.recordHttpRequest(code, httpPathLabel(path)),
+        onRequest: (code: number, path: string) =>
+          metrics.recordHttpRequest(code, httpPathLabel(path)),
         state: {
           configLoaded: () => true,
           serving: () => webhook.listening,

@@ -41,7 +41,10 @@ function* pemBlocks(text: string): Generator<PemBlock> {
       i++
     }
     if (hasHeaders && (lines[i] ?? '').trim() === '') i++
-    const body = lines.slice(i).join('').replace(/[ \t\r]/g, '')
+    const body = lines
+      .slice(i)
+      .join('')
+      .replace(/[ \t\r]/g, '')
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) continue
     yield { type, hasHeaders, der: Buffer.from(body, 'base64') }
   }

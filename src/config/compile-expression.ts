@@ -7,20 +7,31 @@
  * `program instantiation failed: <error>`.
  */
 import { compileClaimsExpression, compileUserExpression } from '../cel/compile.js'
-import type { ClaimsActivation, CompiledExpression, CompileResult, UserActivation } from '../cel/types.js'
+import type {
+  ClaimsActivation,
+  CompiledExpression,
+  CompileResult,
+  UserActivation,
+} from '../cel/types.js'
 import { FieldError, invalid } from './field-error.js'
 
 export type ExpressionResult<A extends ClaimsActivation | UserActivation> =
-  | { ok: true; compiled: CompiledExpression<A> }
-  | { ok: false; error: FieldError }
+  { ok: true; compiled: CompiledExpression<A> } | { ok: false; error: FieldError }
 
 /** `mustBeBool` for validation rules (ClaimValidationCondition); mapping expressions accept any type. */
-export function compileClaimsField(expression: string, path: string, mustBeBool: boolean): ExpressionResult<ClaimsActivation> {
+export function compileClaimsField(
+  expression: string,
+  path: string,
+  mustBeBool: boolean,
+): ExpressionResult<ClaimsActivation> {
   return checked(compileClaimsExpression(expression), expression, path, mustBeBool)
 }
 
 /** userValidationRules expressions (UserValidationCondition) must evaluate to bool. */
-export function compileUserField(expression: string, path: string): ExpressionResult<UserActivation> {
+export function compileUserField(
+  expression: string,
+  path: string,
+): ExpressionResult<UserActivation> {
   return checked(compileUserExpression(expression), expression, path, true)
 }
 
@@ -39,7 +50,8 @@ function checked<A extends ClaimsActivation | UserActivation>(
     const detail = `program instantiation failed: ${result.message}`
     return { ok: false, error: new FieldError(path, 'Internal error', undefined, detail) }
   }
-  if (!result.ok) return { ok: false, error: invalid(path, expression, `compilation failed: ${result.message}`) }
+  if (!result.ok)
+    return { ok: false, error: invalid(path, expression, `compilation failed: ${result.message}`) }
   if (mustBeBool && result.compiled.staticType !== 'bool') {
     return { ok: false, error: invalid(path, expression, 'must evaluate to bool') }
   }

@@ -19,12 +19,16 @@ import { validateUserValidationRules } from './validate-user-validation-rules.js
 /** kube-apiserver accepts at most this many `jwt` entries (and zero is fine). */
 export const MAX_JWT_AUTHENTICATORS = 64
 
-export type CompileResult = { ok: true; config: CompiledConfig } | { ok: false; errors: readonly FieldError[] }
+export type CompileResult =
+  { ok: true; config: CompiledConfig } | { ok: false; errors: readonly FieldError[] }
 
 /**
  * @param hash `sha256:<hex>` of the file content, carried into the result.
  */
-export function compileAuthenticationConfiguration(config: AuthenticationConfiguration, hash: string): CompileResult {
+export function compileAuthenticationConfiguration(
+  config: AuthenticationConfiguration,
+  hash: string,
+): CompileResult {
   const jwt = config.jwt ?? []
   if (jwt.length > MAX_JWT_AUTHENTICATORS) {
     return { ok: false, errors: [tooMany('jwt', jwt.length, MAX_JWT_AUTHENTICATORS)] }
@@ -43,14 +47,20 @@ export function compileAuthenticationConfiguration(config: AuthenticationConfigu
     seenIssuers.add(url)
     const discoveryURL = entry.issuer?.discoveryURL ?? ''
     if (discoveryURL !== '') {
-      if (seenDiscoveryURLs.has(discoveryURL)) errors.push(duplicate(`${path}.issuer.discoveryURL`, discoveryURL))
+      if (seenDiscoveryURLs.has(discoveryURL))
+        errors.push(duplicate(`${path}.issuer.discoveryURL`, discoveryURL))
       seenDiscoveryURLs.add(discoveryURL)
     }
   })
   // Deliberate difference from kube-apiserver (CONTRACT.md): anonymous authentication is
   // kube-apiserver's own authenticator; a webhook cannot provide it, so it is refused, not ignored.
   if (config.anonymous !== undefined) {
-    errors.push(forbidden('anonymous', "configures kube-apiserver's anonymous authenticator and is not supported by this webhook"))
+    errors.push(
+      forbidden(
+        'anonymous',
+        "configures kube-apiserver's anonymous authenticator and is not supported by this webhook",
+      ),
+    )
   }
   if (errors.length > 0) return { ok: false, errors }
   return { ok: true, config: deepFreeze({ apiVersion: config.apiVersion, jwt: compiled, hash }) }
@@ -68,9 +78,16 @@ export function compileJWTAuthenticator(
   const path = `jwt[${index}]`
   const state: EmailClaimState = { usesEmailClaim: false, usesEmailVerifiedClaim: false }
   const issuer = validateIssuer(entry.issuer ?? {}, `${path}.issuer`)
-  const claimRules = validateClaimValidationRules(entry.claimValidationRules ?? [], `${path}.claimValidationRules`, state)
+  const claimRules = validateClaimValidationRules(
+    entry.claimValidationRules ?? [],
+    `${path}.claimValidationRules`,
+    state,
+  )
   const mappings = validateClaimMappings(entry.claimMappings ?? {}, `${path}.claimMappings`, state)
-  const userRules = validateUserValidationRules(entry.userValidationRules ?? [], `${path}.userValidationRules`)
+  const userRules = validateUserValidationRules(
+    entry.userValidationRules ?? [],
+    `${path}.userValidationRules`,
+  )
   const errors = [...issuer.errors, ...claimRules.errors, ...mappings.errors, ...userRules.errors]
   if (errors.length > 0 || !issuer.compiled || !mappings.compiled) return { errors }
   return {

@@ -12,8 +12,7 @@ import { SUPPORTED_API_VERSIONS } from './types.js'
 import type { ApiVersion, AuthenticationConfiguration } from './types.js'
 
 export type DecodeResult =
-  | { ok: true; config: AuthenticationConfiguration }
-  | { ok: false; errors: readonly string[] }
+  { ok: true; config: AuthenticationConfiguration } | { ok: false; errors: readonly string[] }
 
 /**
  * Bound on alias expansions while building the document: a few aliases are
@@ -30,7 +29,11 @@ type Shape =
   | { t: 'struct'; name: string; fields: Readonly<Record<string, Shape>> }
 
 const str: Shape = { t: 'string', go: 'string' }
-const struct = (name: string, fields: Record<string, Shape>): Shape => ({ t: 'struct', name, fields })
+const struct = (name: string, fields: Record<string, Shape>): Shape => ({
+  t: 'struct',
+  name,
+  fields,
+})
 const list = (elem: Shape, go: string): Shape => ({ t: 'list', go, elem })
 
 // pkg/apis/apiserver/v1/types.go (identical in v1beta1 and v1alpha1); `%` stands for the version package.
@@ -46,7 +49,12 @@ const PREFIXED = struct('PrefixedClaimOrExpression', { claim: str, prefix: str, 
 const JWT_AUTHENTICATOR = struct('JWTAuthenticator', {
   issuer: ISSUER,
   claimValidationRules: list(
-    struct('ClaimValidationRule', { claim: str, requiredValue: str, expression: str, message: str }),
+    struct('ClaimValidationRule', {
+      claim: str,
+      requiredValue: str,
+      expression: str,
+      message: str,
+    }),
     '[]%.ClaimValidationRule',
   ),
   claimMappings: struct('ClaimMappings', {
@@ -85,7 +93,9 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
     customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || !isGoYamlString(tag)),
   })
   if (docs.length > 1) {
-    return fail(`yaml: the file holds ${docs.length} documents; an AuthenticationConfiguration file must hold exactly one`)
+    return fail(
+      `yaml: the file holds ${docs.length} documents; an AuthenticationConfiguration file must hold exactly one`,
+    )
   }
   const doc = docs[0]
   let data: unknown = null
@@ -93,15 +103,22 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
     const syntax = doc.errors[0]
     if (syntax !== undefined) {
       const line = syntax.linePos?.[0].line
-      const message = (syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
-      return fail(`error converting YAML to JSON: yaml: ${line === undefined ? '' : `line ${line}: `}${message}`)
+      const message = (syntax.message.split('\n')[0] ?? '').replace(
+        / at line \d+, column \d+:?$/,
+        '',
+      )
+      return fail(
+        `error converting YAML to JSON: yaml: ${line === undefined ? '' : `line ${line}: `}${message}`,
+      )
     }
     try {
       data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES })
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       // go-yaml's wording for the same guard.
-      const shown = message.startsWith('Excessive alias count') ? 'document contains excessive aliasing' : message
+      const shown = message.startsWith('Excessive alias count')
+        ? 'document contains excessive aliasing'
+        : message
       return fail(`error converting YAML to JSON: yaml: ${shown}`)
     }
   }
@@ -117,7 +134,8 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
   const config = decoder.decode(obj, AUTHENTICATION_CONFIGURATION)
   if (decoder.typeError !== undefined) return fail(decoder.typeError)
   strictErrors.push(...decoder.unknownFields)
-  if (strictErrors.length > 0) return { ok: false, errors: strictErrors.map((e) => `strict decoding error: ${e}`) }
+  if (strictErrors.length > 0)
+    return { ok: false, errors: strictErrors.map((e) => `strict decoding error: ${e}`) }
   return { ok: true, config: config as AuthenticationConfiguration }
 }
 
@@ -130,16 +148,24 @@ function fail(message: string): { ok: false; errors: readonly string[] } {
 }
 
 /** apimachinery json.SimpleMetaFactory.Interpret, then the scheme lookup. */
-function interpretKind(data: unknown, text: string): { ok: true; apiVersion: ApiVersion } | { ok: false; errors: readonly string[] } {
-  const findKind = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+function interpretKind(
+  data: unknown,
+  text: string,
+): { ok: true; apiVersion: ApiVersion } | { ok: false; errors: readonly string[] } {
+  const findKind =
+    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-    return fail(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(data)} into Go value of type ${findKind}`)
+    return fail(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(data)} into Go value of type ${findKind}`,
+    )
   }
   const obj = (data ?? {}) as Record<string, unknown>
   for (const field of ['apiVersion', 'kind']) {
     const value = obj[field]
     if (value !== undefined && value !== null && typeof value !== 'string') {
-      return fail(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go struct field .${field} of type string`)
+      return fail(
+        `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go struct field .${field} of type string`,
+      )
     }
   }
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : ''
@@ -147,7 +173,8 @@ function interpretKind(data: unknown, text: string): { ok: true; apiVersion: Api
   if (apiVersion.split('/').length > 2) return fail(`unexpected GroupVersion string: ${apiVersion}`)
   const shown = summarize(data, text)
   if (kind === '') return fail(`Object 'Kind' is missing in '${shown}'`)
-  if (apiVersion === '' || apiVersion.endsWith('/')) return fail(`Object 'apiVersion' is missing in '${shown}'`)
+  if (apiVersion === '' || apiVersion.endsWith('/'))
+    return fail(`Object 'apiVersion' is missing in '${shown}'`)
   if (kind !== KIND || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
     return fail(
       `no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "kube-oidc-webhook" ` +
@@ -196,10 +223,13 @@ class StrictDecoder {
       case 'list': {
         if (!Array.isArray(value)) return this.mismatch(value, shape.go)
         // A null element decodes to the element's zero value.
-        return value.map((item, i) => this.decode(item, shape.elem, `${path}[${i}]`) ?? zero(shape.elem))
+        return value.map(
+          (item, i) => this.decode(item, shape.elem, `${path}[${i}]`) ?? zero(shape.elem),
+        )
       }
       case 'struct': {
-        if (typeof value !== 'object' || Array.isArray(value)) return this.mismatch(value, `%.${shape.name}`)
+        if (typeof value !== 'object' || Array.isArray(value))
+          return this.mismatch(value, `%.${shape.name}`)
         const outerStruct = this.structName
         this.structName = shape.name
         const out: Record<string, unknown> = {}
@@ -213,7 +243,11 @@ class StrictDecoder {
             continue
           }
           this.fieldStack.push(key)
-          const decoded = this.decode((value as Record<string, unknown>)[key], fieldShape, fieldPath)
+          const decoded = this.decode(
+            (value as Record<string, unknown>)[key],
+            fieldShape,
+            fieldPath,
+          )
           this.fieldStack.pop()
           if (decoded !== undefined) out[key] = decoded
         }
@@ -247,7 +281,9 @@ function yamlDuplicateKeys(doc: Document | undefined, lineCounter: LineCounter):
   walkMaps(doc?.contents ?? null, '', (key, keyNode) => {
     const line = keyNode.range ? lineCounter.linePos(keyNode.range[0]).line : 0
     const shown = typeof key === 'string' ? goQuote(key) : key === null ? '<nil>' : String(key)
-    errors.push(`error converting YAML to JSON: yaml: unmarshal errors: line ${line}: key ${shown} already set in map`)
+    errors.push(
+      `error converting YAML to JSON: yaml: unmarshal errors: line ${line}: key ${shown} already set in map`,
+    )
   })
   return errors
 }
@@ -267,7 +303,8 @@ function walkMaps(
   if (node === null || isAlias(node)) return
   if (isSeq(node)) {
     node.items.forEach((item, i) => {
-      if (item !== null && typeof item === 'object' && 'range' in item) walkMaps(item as YamlNode, `${path}[${i}]`, onDuplicate)
+      if (item !== null && typeof item === 'object' && 'range' in item)
+        walkMaps(item as YamlNode, `${path}[${i}]`, onDuplicate)
     })
     return
   }

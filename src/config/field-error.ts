@@ -40,14 +40,23 @@ export class FieldError {
 export function formatValue(value: unknown): string {
   if (value === null) return 'null'
   if (typeof value === 'string') return goQuote(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value)
   return JSON.stringify(value) ?? 'null'
 }
 
-export const required = (path: string, detail = '') => new FieldError(path, 'Required value', undefined, detail)
+export const required = (path: string, detail = '') =>
+  new FieldError(path, 'Required value', undefined, detail)
 export const invalid = (path: string, value: unknown, detail: string) =>
   new FieldError(path, 'Invalid value', value, detail)
-export const duplicate = (path: string, value: unknown) => new FieldError(path, 'Duplicate value', value, '')
-export const forbidden = (path: string, detail: string) => new FieldError(path, 'Forbidden', undefined, detail)
+export const duplicate = (path: string, value: unknown) =>
+  new FieldError(path, 'Duplicate value', value, '')
+export const forbidden = (path: string, detail: string) =>
+  new FieldError(path, 'Forbidden', undefined, detail)
 export const tooMany = (path: string, actual: number, max: number) =>
-  new FieldError(path, 'Too many', actual, `must have at most ${max} ${max === 1 ? 'item' : 'items'}`)
+  new FieldError(
+    path,
+    'Too many',
+    actual,
+    `must have at most ${max} ${max === 1 ? 'item' : 'items'}`,
+  )

@@ -47,7 +47,8 @@ function urlError(url: string, err: unknown): string {
 }
 
 function parse(rawURL: string): { scheme: string; hasUser: boolean; rawQuery: string } {
-  if (/[\x00-\x1f\x7f]/.test(rawURL)) throw new GoURLError('net/url: invalid control character in URL')
+  if (/[\x00-\x1f\x7f]/.test(rawURL))
+    throw new GoURLError('net/url: invalid control character in URL')
   if (rawURL === '*') return { scheme: '', hasUser: false, rawQuery: '' }
   let [scheme, rest] = getScheme(rawURL)
   scheme = scheme.toLowerCase()
@@ -66,7 +67,8 @@ function parse(rawURL: string): { scheme: string; hasUser: boolean; rawQuery: st
     if (scheme !== '') return { scheme, hasUser: false, rawQuery }
     const slash = rest.indexOf('/')
     const segment = slash < 0 ? rest : rest.slice(0, slash)
-    if (segment.includes(':')) throw new GoURLError('first path segment in URL cannot contain colon')
+    if (segment.includes(':'))
+      throw new GoURLError('first path segment in URL cannot contain colon')
   }
   let hasUser = false
   if ((scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
@@ -106,7 +108,8 @@ function parseAuthority(authority: string): boolean {
   parseHost(at < 0 ? authority : authority.slice(at + 1))
   if (at < 0) return false
   const userinfo = authority.slice(0, at)
-  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo)) throw new GoURLError('net/url: invalid userinfo')
+  if (!/^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/.test(userinfo))
+    throw new GoURLError('net/url: invalid userinfo')
   const colon = userinfo.indexOf(':')
   if (colon < 0) unescape(userinfo, 'userPassword')
   else {
@@ -121,7 +124,8 @@ function parseHost(host: string): void {
     const close = host.lastIndexOf(']')
     if (close < 0) throw new GoURLError("missing ']' in host")
     const colonPort = host.slice(close + 1)
-    if (!validOptionalPort(colonPort)) throw new GoURLError(`invalid port ${goQuote(colonPort)} after host`)
+    if (!validOptionalPort(colonPort))
+      throw new GoURLError(`invalid port ${goQuote(colonPort)} after host`)
     const zone = host.slice(0, close).indexOf('%25')
     if (zone >= 0) {
       unescape(host.slice(0, zone), 'host')
@@ -133,7 +137,8 @@ function parseHost(host: string): void {
     const colon = host.lastIndexOf(':')
     if (colon >= 0) {
       const colonPort = host.slice(colon)
-      if (!validOptionalPort(colonPort)) throw new GoURLError(`invalid port ${goQuote(colonPort)} after host`)
+      if (!validOptionalPort(colonPort))
+        throw new GoURLError(`invalid port ${goQuote(colonPort)} after host`)
     }
   }
   unescape(host, 'host')
@@ -151,7 +156,7 @@ const HOST_OK = /[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"]/
 /** Go's unescape, only for its errors (the unescaped value is not needed). */
 function unescape(s: string, mode: Mode): string {
   const bytes = Buffer.from(s, 'utf8')
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const c = bytes[i] as number
     if (c === 0x25 /* % */) {
       if (i + 2 >= bytes.length || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2])) {
@@ -180,7 +185,10 @@ function unescape(s: string, mode: Mode): string {
 }
 
 function isHex(c: number | undefined): boolean {
-  return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
+  return (
+    c !== undefined &&
+    ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
+  )
 }
 
 function hexValue(c: number): number {

@@ -38,7 +38,11 @@ export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
-    return { ok: false, stage: 'decode', errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'] }
+    return {
+      ok: false,
+      stage: 'decode',
+      errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'],
+    }
   }
   const result = fromText(text, sha256(bytes))
   return result.ok ? { ...result, bytes } : result
@@ -81,7 +85,9 @@ function tooLarge(size: number): ConfigResult {
   return {
     ok: false,
     stage: 'read',
-    errors: [`config data is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit of this webhook`],
+    errors: [
+      `config data is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit of this webhook`,
+    ],
   }
 }
 
@@ -95,7 +101,8 @@ async function readBounded(path: string): Promise<Buffer> {
   const handle = await open(path, 'r')
   try {
     const stat = await handle.stat()
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR', syscall: 'read' })
+    if (stat.isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR', syscall: 'read' })
     if (stat.size > MAX_CONFIG_BYTES) throw new TooLargeError(stat.size)
     // Read one byte past the limit: special files report size 0 yet can stream on.
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)

@@ -3,7 +3,11 @@
  * validatePrefixClaimOrExpression, including the email_verified rule, which is
  * reported last (after username, groups, uid and extra).
  */
-import type { CompiledJWTAuthenticator, CompiledPrefixedMapping, CompiledUIDMapping } from './compiled.js'
+import type {
+  CompiledJWTAuthenticator,
+  CompiledPrefixedMapping,
+  CompiledUIDMapping,
+} from './compiled.js'
 import type { CompiledExtraMapping } from './compiled.js'
 import { compileClaimsField } from './compile-expression.js'
 import { EMAIL_VERIFIED_DETAIL } from './email-claim-state.js'
@@ -72,7 +76,13 @@ export function validateClaimMappings(
   })
 
   if (state.usesEmailClaim && !state.usesEmailVerifiedClaim) {
-    errors.push(invalid(`${path}.username.expression`, mappings.username?.expression ?? '', EMAIL_VERIFIED_DETAIL))
+    errors.push(
+      invalid(
+        `${path}.username.expression`,
+        mappings.username?.expression ?? '',
+        EMAIL_VERIFIED_DETAIL,
+      ),
+    )
   }
 
   if (errors.length > 0 || username.compiled === undefined) return { errors }
@@ -99,12 +109,16 @@ function validatePrefixed(
   }
   if (claim === '' && expression === '') {
     // `groups: {prefix: x}` alone is accepted and means nothing.
-    return { errors: claimOrExpressionRequired ? [required(path, 'claim or expression is required')] : [] }
+    return {
+      errors: claimOrExpressionRequired ? [required(path, 'claim or expression is required')] : [],
+    }
   }
   const errors: FieldError[] = []
   if (expression !== '') {
     if (mapping.prefix !== undefined) {
-      errors.push(invalid(`${path}.prefix`, mapping.prefix, 'may not be specified when expression is set'))
+      errors.push(
+        invalid(`${path}.prefix`, mapping.prefix, 'may not be specified when expression is set'),
+      )
     }
     const result = compileClaimsField(expression, `${path}.expression`, false)
     if (!result.ok) return { errors: [...errors, result.error] }
@@ -113,7 +127,10 @@ function validatePrefixed(
   if (mapping.prefix === undefined) {
     return {
       errors: [
-        required(`${path}.prefix`, 'prefix is required when claim is set. It can be set to an empty string to disable prefixing'),
+        required(
+          `${path}.prefix`,
+          'prefix is required when claim is set. It can be set to an empty string to disable prefixing',
+        ),
       ],
     }
   }

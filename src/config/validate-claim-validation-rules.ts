@@ -29,13 +29,22 @@ export function validateClaimValidationRules(
     } else if (claim === '' && expression === '') {
       errors.push(required(rulePath, 'claim or expression is required'))
     } else if (claim !== '') {
-      if (rule.message) errors.push(invalid(`${rulePath}.message`, rule.message, 'may not be specified when claim is set'))
+      if (rule.message)
+        errors.push(
+          invalid(`${rulePath}.message`, rule.message, 'may not be specified when claim is set'),
+        )
       if (seenClaims.has(claim)) errors.push(duplicate(`${rulePath}.claim`, claim))
       seenClaims.add(claim)
       claimRules.push({ kind: 'claim', claim, requiredValue: rule.requiredValue ?? '' })
     } else {
       if (rule.requiredValue) {
-        errors.push(invalid(`${rulePath}.requiredValue`, rule.requiredValue, 'may not be specified when expression is set'))
+        errors.push(
+          invalid(
+            `${rulePath}.requiredValue`,
+            rule.requiredValue,
+            'may not be specified when expression is set',
+          ),
+        )
       }
       if (seenExpressions.has(expression)) {
         errors.push(duplicate(`${rulePath}.expression`, expression))
@@ -48,7 +57,11 @@ export function validateClaimValidationRules(
         return
       }
       if (result.compiled.usesClaimsEmailVerified) state.usesEmailVerifiedClaim = true
-      expressionRules.push({ kind: 'expression', expression: result.compiled, message: rule.message ?? '' })
+      expressionRules.push({
+        kind: 'expression',
+        expression: result.compiled,
+        message: rule.message ?? '',
+      })
     }
   })
   return { errors, compiled: [...claimRules, ...expressionRules] }

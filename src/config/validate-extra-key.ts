@@ -40,7 +40,9 @@ export function isDomainPrefixedPath(path: string, value: string): FieldError[] 
   }
   const errors = isDNS1123Subdomain(host).map((problem) => invalid(path, host, problem))
   if (!HTTP_PATH.test(rest)) {
-    errors.push(invalid(path, rest, `Invalid path (regex used for validation is '${HTTP_PATH_FMT}')`))
+    errors.push(
+      invalid(path, rest, `Invalid path (regex used for validation is '${HTTP_PATH_FMT}')`),
+    )
   }
   return errors
 }
@@ -50,7 +52,13 @@ export function validateExtraKey(path: string, key: string): FieldError[] {
   const errors = isDomainPrefixedPath(path, key)
   if (key !== key.toLowerCase()) errors.push(invalid(path, key, 'must be lowercase'))
   if (isKubernetesDomainPrefix(key)) {
-    errors.push(invalid(path, key, 'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use'))
+    errors.push(
+      invalid(
+        path,
+        key,
+        'k8s.io, kubernetes.io and their subdomains are reserved for Kubernetes use',
+      ),
+    )
   }
   return errors
 }
@@ -59,5 +67,7 @@ function isKubernetesDomainPrefix(key: string): boolean {
   const slash = key.indexOf('/')
   if (slash < 0) return false
   const domain = key.slice(0, slash)
-  return ['kubernetes.io', 'k8s.io'].some((reserved) => domain === reserved || domain.endsWith(`.${reserved}`))
+  return ['kubernetes.io', 'k8s.io'].some(
+    (reserved) => domain === reserved || domain.endsWith(`.${reserved}`),
+  )
 }

@@ -13,7 +13,10 @@ import type { Issuer } from './types.js'
 const WELL_KNOWN = '/.well-known/openid-configuration'
 
 /** Validates one issuer; `compiled` is set only when there are no errors. */
-export function validateIssuer(issuer: Issuer, path: string): { errors: FieldError[]; compiled?: CompiledIssuer } {
+export function validateIssuer(
+  issuer: Issuer,
+  path: string,
+): { errors: FieldError[]; compiled?: CompiledIssuer } {
   const url = issuer.url ?? ''
   const discoveryURL = issuer.discoveryURL ?? ''
   const audiences = issuer.audiences ?? []
@@ -22,14 +25,20 @@ export function validateIssuer(issuer: Issuer, path: string): { errors: FieldErr
     ...validateIssuerURL(url, `${path}.url`),
     ...validateDiscoveryURL(url, discoveryURL, `${path}.discoveryURL`),
     ...validateAudiences(audiences, policy, `${path}.audiences`, `${path}.audienceMatchPolicy`),
-    ...validateCertificateAuthority(issuer.certificateAuthority ?? '', `${path}.certificateAuthority`),
+    ...validateCertificateAuthority(
+      issuer.certificateAuthority ?? '',
+      `${path}.certificateAuthority`,
+    ),
     ...validateEgressSelectorType(issuer.egressSelectorType ?? '', `${path}.egressSelectorType`),
   ]
   if (errors.length > 0) return { errors }
   const compiled: CompiledIssuer = {
     url,
     // go-oidc NewProvider: one trailing slash trimmed, then the well-known suffix.
-    discoveryURL: discoveryURL !== '' ? discoveryURL : `${url.endsWith('/') ? url.slice(0, -1) : url}${WELL_KNOWN}`,
+    discoveryURL:
+      discoveryURL !== ''
+        ? discoveryURL
+        : `${url.endsWith('/') ? url.slice(0, -1) : url}${WELL_KNOWN}`,
     discoveryURLExplicit: discoveryURL !== '',
     ...(issuer.certificateAuthority ? { certificateAuthority: issuer.certificateAuthority } : {}),
     audiences: [...audiences],
@@ -69,7 +78,12 @@ export function validateURL(value: string, path: string): FieldError[] {
   return errors
 }
 
-function validateAudiences(audiences: readonly string[], policy: string, path: string, policyPath: string): FieldError[] {
+function validateAudiences(
+  audiences: readonly string[],
+  policy: string,
+  path: string,
+  policyPath: string,
+): FieldError[] {
   if (audiences.length === 0) return [required(path, `at least one ${path} is required`)]
   const errors: FieldError[] = []
   const seen = new Set<string>()
@@ -79,10 +93,18 @@ function validateAudiences(audiences: readonly string[], policy: string, path: s
     seen.add(audience)
   })
   if (audiences.length > 1 && policy !== 'MatchAny') {
-    errors.push(invalid(policyPath, policy, 'audienceMatchPolicy must be MatchAny for multiple audiences'))
+    errors.push(
+      invalid(policyPath, policy, 'audienceMatchPolicy must be MatchAny for multiple audiences'),
+    )
   }
   if (audiences.length === 1 && policy !== '' && policy !== 'MatchAny') {
-    errors.push(invalid(policyPath, policy, 'audienceMatchPolicy must be empty or MatchAny for single audience'))
+    errors.push(
+      invalid(
+        policyPath,
+        policy,
+        'audienceMatchPolicy must be empty or MatchAny for single audience',
+      ),
+    )
   }
   return errors
 }
@@ -98,5 +120,10 @@ function validateCertificateAuthority(pem: string, path: string): FieldError[] {
 // kube-apiserver's own dialers, so there is nothing here for it to mean.
 function validateEgressSelectorType(value: string, path: string): FieldError[] {
   if (value === '') return []
-  return [forbidden(path, "selects kube-apiserver's egress network path and is not supported by this webhook")]
+  return [
+    forbidden(
+      path,
+      "selects kube-apiserver's egress network path and is not supported by this webhook",
+    ),
+  ]
 }

@@ -29,7 +29,8 @@ export function goQuote(s: string): string {
     const cp = ch.codePointAt(0) ?? 0
     if (PRINTABLE.test(ch)) out += ch
     else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\ufffd' // a lone surrogate reaches Go as U+FFFD
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += '\ufffd' // a lone surrogate reaches Go as U+FFFD
     else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`
     else out += `\\U${cp.toString(16).padStart(8, '0')}`
   }

@@ -11,7 +11,11 @@ export interface RefreshPolicy {
   readonly defaultMs: number
 }
 
-export const DEFAULT_REFRESH_POLICY: RefreshPolicy = { minMs: 60_000, maxMs: 24 * 3600_000, defaultMs: 5 * 60_000 }
+export const DEFAULT_REFRESH_POLICY: RefreshPolicy = {
+  minMs: 60_000,
+  maxMs: 24 * 3600_000,
+  defaultMs: 5 * 60_000,
+}
 
 /** The lifetime the headers grant, in ms, or undefined when they say nothing usable. */
 export function cacheLifetimeMs(headers: IncomingHttpHeaders): number | undefined {
@@ -40,7 +44,10 @@ export function cacheLifetimeMs(headers: IncomingHttpHeaders): number | undefine
 }
 
 /** Delay until the next background refresh: 80 % of the bounded lifetime. */
-export function refreshDelayMs(headers: IncomingHttpHeaders, policy: RefreshPolicy = DEFAULT_REFRESH_POLICY): { lifetimeMs: number; refreshInMs: number } {
+export function refreshDelayMs(
+  headers: IncomingHttpHeaders,
+  policy: RefreshPolicy = DEFAULT_REFRESH_POLICY,
+): { lifetimeMs: number; refreshInMs: number } {
   const raw = cacheLifetimeMs(headers)
   const lifetimeMs = Math.min(policy.maxMs, Math.max(policy.minMs, raw ?? policy.defaultMs))
   return { lifetimeMs, refreshInMs: Math.floor(lifetimeMs * 0.8) }

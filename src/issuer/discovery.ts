@@ -31,7 +31,9 @@ export function parseDiscovery(body: Buffer, issuerURL: string): DiscoveryDocume
   try {
     parsed = JSON.parse(body.toString('utf8'))
   } catch (err) {
-    throw new DiscoveryError(`oidc: failed to decode provider discovery object: ${(err as Error).message}`)
+    throw new DiscoveryError(
+      `oidc: failed to decode provider discovery object: ${(err as Error).message}`,
+    )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DiscoveryError('oidc: failed to decode provider discovery object: not a JSON object')
@@ -67,7 +69,10 @@ export async function fetchDiscovery(
 ): Promise<DiscoveryDocument> {
   let res
   try {
-    res = await client.get(discoveryURL, { maxRedirects: DISCOVERY_MAX_REDIRECTS, ...(signal ? { signal } : {}) })
+    res = await client.get(discoveryURL, {
+      maxRedirects: DISCOVERY_MAX_REDIRECTS,
+      ...(signal ? { signal } : {}),
+    })
   } catch (err) {
     throw new DiscoveryError((err as Error).message)
   }

@@ -51,27 +51,49 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   })
   const closing = new Set<AbortController>()
 
-  function once(url: URL, get: HttpGetOptions, signal: AbortSignal, retries = 2): Promise<HttpResponse> {
+  function once(
+    url: URL,
+    get: HttpGetOptions,
+    signal: AbortSignal,
+    retries = 2,
+  ): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, rejectPromise) => {
       if (url.protocol !== 'https:') {
-        rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`))
+        rejectPromise(
+          new HttpError(
+            `Get ${JSON.stringify(url.href)}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`,
+          ),
+        )
         return
       }
-      const req = request(url, { method: 'GET', agent, headers: { accept: 'application/json', ...get.headers }, signal })
+      const req = request(url, {
+        method: 'GET',
+        agent,
+        headers: { accept: 'application/json', ...get.headers },
+        signal,
+      })
       req.on('response', (res) => {
         const chunks: Buffer[] = []
         let size = 0
         const declared = Number(res.headers['content-length'])
         if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
           res.destroy()
-          rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`))
+          rejectPromise(
+            new HttpError(
+              `Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`,
+            ),
+          )
           return
         }
         res.on('data', (chunk: Buffer) => {
           size += chunk.length
           if (size > options.maxResponseBytes) {
             res.destroy()
-            rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`))
+            rejectPromise(
+              new HttpError(
+                `Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`,
+              ),
+            )
             return
           }
           chunks.push(chunk)
@@ -86,12 +108,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             body: Buffer.concat(chunks),
           })
         })
-        res.on('error', (err) => rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${err.message}`)))
+        res.on('error', (err) =>
+          rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${err.message}`)),
+        )
       })
       req.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed just as we reused it: a GET is safe
         // to send again on another socket (the pattern Node's http docs recommend).
-        if (req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !signal.aborted && retries > 0) {
+        if (
+          req.reusedSocket &&
+          (err.code === 'ECONNRESET' || err.code === 'EPIPE') &&
+          !signal.aborted &&
+          retries > 0
+        ) {
           once(url, get, signal, retries - 1).then(resolve, rejectPromise)
           return
         }
@@ -105,7 +134,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   async function get(href: string, get: HttpGetOptions = {}): Promise<HttpResponse> {
     const controller = new AbortController()
     closing.add(controller)
-    const timer = setTimeout(() => controller.abort(new HttpError('context deadline exceeded')), options.timeoutMs)
+    const timer = setTimeout(
+      () => controller.abort(new HttpError('context deadline exceeded')),
+      options.timeoutMs,
+    )
     timer.unref()
     const onOuterAbort = (): void => controller.abort(get.signal?.reason)
     get.signal?.addEventListener('abort', onOuterAbort, { once: true })

@@ -102,7 +102,9 @@ export class IssuerRuntime {
       issuerHash: this.issuerHash,
       ready,
       conditions: this.conditions.list(),
-      ...(this.keys?.lastSuccess !== undefined ? { lastSuccessfulKeyFetch: this.keys.lastSuccess.toISOString() } : {}),
+      ...(this.keys?.lastSuccess !== undefined
+        ? { lastSuccessfulKeyFetch: this.keys.lastSuccess.toISOString() }
+        : {}),
       ...(lastError !== undefined ? { lastError } : {}),
     }
   }
@@ -115,14 +117,23 @@ export class IssuerRuntime {
     if (this.closed) return
     let doc: DiscoveryDocument | undefined
     try {
-      doc = await fetchDiscovery(this.client, this.issuer.discoveryURL, this.issuer.url, this.abort.signal)
+      doc = await fetchDiscovery(
+        this.client,
+        this.issuer.discoveryURL,
+        this.issuer.url,
+        this.abort.signal,
+      )
     } catch (err) {
       if (this.closed) return
       const message = (err as Error).message
       this.lastDiscoveryError = message
       this.options.observer?.onDiscovery?.(this.issuerHash, false)
-      this.options.logger.warn({ issuer: this.issuer.url, err: message }, 'OIDC discovery failed; will retry')
-      if (!this.initialized) this.conditions.set('DiscoveryValid', 'False', 'DiscoveryFailed', message)
+      this.options.logger.warn(
+        { issuer: this.issuer.url, err: message },
+        'OIDC discovery failed; will retry',
+      )
+      if (!this.initialized)
+        this.conditions.set('DiscoveryValid', 'False', 'DiscoveryFailed', message)
       if (first && this.options.keyCacheDir !== undefined) await this.loadFromCache()
       this.updateReady()
       if (first) this.settleFirst()
@@ -150,18 +161,27 @@ export class IssuerRuntime {
       client: this.client,
       logger: this.options.logger,
       now: () => this.options.clock.now(),
-      ...(this.options.minRefetchIntervalMs !== undefined ? { minRefetchIntervalMs: this.options.minRefetchIntervalMs } : {}),
+      ...(this.options.minRefetchIntervalMs !== undefined
+        ? { minRefetchIntervalMs: this.options.minRefetchIntervalMs }
+        : {}),
       onFetch: (ok, hash, error) => {
         this.options.observer?.onJWKSFetch?.(this.issuerHash, ok, hash)
         if (ok) {
-          this.conditions.set('JWKSFetchValid', 'True', 'Success', `fetched ${set.keyCount} usable keys`)
+          this.conditions.set(
+            'JWKSFetchValid',
+            'True',
+            'Success',
+            `fetched ${set.keyCount} usable keys`,
+          )
           void this.saveToCache()
         } else {
           this.conditions.set(
             'JWKSFetchValid',
             'False',
             'FetchFailed',
-            set.hasKeySet ? `${error ?? 'fetch failed'} (keeping last good keys)` : (error ?? 'fetch failed'),
+            set.hasKeySet
+              ? `${error ?? 'fetch failed'} (keeping last good keys)`
+              : (error ?? 'fetch failed'),
           )
         }
         this.updateReady()
@@ -173,9 +193,19 @@ export class IssuerRuntime {
   private updateReady(): void {
     const ready = this.isReady()
     if (ready) {
-      this.conditions.set('Ready', 'True', this.fromCache ? 'FromKeyCache' : 'Success', this.fromCache ? 'verifying with cached discovery and keys' : 'ready to verify tokens')
+      this.conditions.set(
+        'Ready',
+        'True',
+        this.fromCache ? 'FromKeyCache' : 'Success',
+        this.fromCache ? 'verifying with cached discovery and keys' : 'ready to verify tokens',
+      )
     } else {
-      this.conditions.set('Ready', 'False', this.initialized ? 'NoKeys' : 'NotInitialized', this.lastDiscoveryError ?? this.keys?.lastError ?? 'no key set yet')
+      this.conditions.set(
+        'Ready',
+        'False',
+        this.initialized ? 'NoKeys' : 'NotInitialized',
+        this.lastDiscoveryError ?? this.keys?.lastError ?? 'no key set yet',
+      )
     }
     if (ready !== this.wasReady) {
       this.wasReady = ready
@@ -188,7 +218,12 @@ export class IssuerRuntime {
     if (dir === undefined || this.initialized) return
     const cached = await loadCachedKeys(dir, this.issuerHash)
     if (this.initialized || this.closed) return
-    if (cached === undefined || cached.issuerURL !== this.issuer.url || cached.discoveryURL !== this.issuer.discoveryURL) return
+    if (
+      cached === undefined ||
+      cached.issuerURL !== this.issuer.url ||
+      cached.discoveryURL !== this.issuer.discoveryURL
+    )
+      return
     let doc: DiscoveryDocument
     try {
       doc = parseDiscovery(Buffer.from(cached.discovery, 'utf8'), this.issuer.url)
@@ -203,14 +238,23 @@ export class IssuerRuntime {
     this.discovery = doc
     this.keys = keys
     this.fromCache = true
-    this.conditions.set('JWKSFetchValid', 'Unknown', 'FromKeyCache', `using keys cached at ${cached.savedAt}`)
-    this.options.logger.warn({ issuer: this.issuer.url, savedAt: cached.savedAt }, 'issuer unreachable; using cached discovery and keys')
+    this.conditions.set(
+      'JWKSFetchValid',
+      'Unknown',
+      'FromKeyCache',
+      `using keys cached at ${cached.savedAt}`,
+    )
+    this.options.logger.warn(
+      { issuer: this.issuer.url, savedAt: cached.savedAt },
+      'issuer unreachable; using cached discovery and keys',
+    )
   }
 
   private async saveToCache(): Promise<void> {
     const dir = this.options.keyCacheDir
     const body = this.keys?.lastBody
-    if (dir === undefined || this.discovery === undefined || body === undefined || this.fromCache) return
+    if (dir === undefined || this.discovery === undefined || body === undefined || this.fromCache)
+      return
     try {
       await saveCachedKeys(dir, this.issuerHash, {
         issuerURL: this.issuer.url,
@@ -220,7 +264,10 @@ export class IssuerRuntime {
         savedAt: this.options.clock.now().toISOString(),
       })
     } catch (err) {
-      this.options.logger.warn({ issuer: this.issuer.url, err: (err as Error).message }, 'could not write key cache')
+      this.options.logger.warn(
+        { issuer: this.issuer.url, err: (err as Error).message },
+        'could not write key cache',
+      )
     }
   }
 }

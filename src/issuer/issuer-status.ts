@@ -28,11 +28,21 @@ export class ConditionSet {
 
   constructor(private readonly now: () => Date) {
     for (const type of ['DiscoveryValid', 'JWKSFetchValid', 'Ready'] as const) {
-      this.conditions.set(type, { type, status: 'Unknown', reason: 'Pending', message: 'not attempted yet' })
+      this.conditions.set(type, {
+        type,
+        status: 'Unknown',
+        reason: 'Pending',
+        message: 'not attempted yet',
+      })
     }
   }
 
-  set(type: IssuerCondition['type'], status: IssuerCondition['status'], reason: string, message: string): void {
+  set(
+    type: IssuerCondition['type'],
+    status: IssuerCondition['status'],
+    reason: string,
+    message: string,
+  ): void {
     const previous = this.conditions.get(type)
     const changed = previous === undefined || previous.status !== status
     const lastTransitionTime = changed ? this.now().toISOString() : previous.lastTransitionTime

@@ -35,7 +35,9 @@ function importOne(jwk: unknown): ImportedKey | undefined {
   // Only public members go into the import: a set that leaks a private key still
   // yields its public half, never a signing key.
   const publicJwk: Record<string, unknown> =
-    kty === 'RSA' ? { kty, n: record.n, e: record.e } : { kty, crv: record.crv, x: record.x, y: record.y }
+    kty === 'RSA'
+      ? { kty, n: record.n, e: record.e }
+      : { kty, crv: record.crv, x: record.x, y: record.y }
   let key: KeyObject
   try {
     key = createPublicKey({ key: publicJwk as never, format: 'jwk' })
@@ -44,18 +46,31 @@ function importOne(jwk: unknown): ImportedKey | undefined {
   }
   const details = key.asymmetricKeyDetails
   if (kty === 'RSA') {
-    if (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < MIN_RSA_BITS) return undefined
-    return { kid: typeof kidValue === 'string' ? kidValue : undefined, keyType: 'rsa', curve: undefined, key }
+    if (key.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < MIN_RSA_BITS)
+      return undefined
+    return {
+      kid: typeof kidValue === 'string' ? kidValue : undefined,
+      keyType: 'rsa',
+      curve: undefined,
+      key,
+    }
   }
   if (key.asymmetricKeyType !== 'ec') return undefined
-  return { kid: typeof kidValue === 'string' ? kidValue : undefined, keyType: 'ec', curve: details?.namedCurve, key }
+  return {
+    kid: typeof kidValue === 'string' ? kidValue : undefined,
+    keyType: 'ec',
+    curve: details?.namedCurve,
+    key,
+  }
 }
 
 /**
  * Parses a JWKS body. Fails (returns an error text, in go-oidc's wording) when the
  * body is not a JSON object with a `keys` array; individual unusable keys are skipped.
  */
-export function importKeySet(body: Buffer): { ok: true; set: ImportedKeySet } | { ok: false; message: string } {
+export function importKeySet(
+  body: Buffer,
+): { ok: true; set: ImportedKeySet } | { ok: false; message: string } {
   let parsed: unknown
   try {
     parsed = JSON.parse(body.toString('utf8'))

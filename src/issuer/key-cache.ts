@@ -18,7 +18,10 @@ function fileFor(dir: string, issuerHash: string): string {
   return join(dir, `${issuerHash.replace(/^sha256:/, '')}.json`)
 }
 
-export async function loadCachedKeys(dir: string, issuerHash: string): Promise<CachedIssuerKeys | undefined> {
+export async function loadCachedKeys(
+  dir: string,
+  issuerHash: string,
+): Promise<CachedIssuerKeys | undefined> {
   try {
     const parsed: unknown = JSON.parse(await readFile(fileFor(dir, issuerHash), 'utf8'))
     if (typeof parsed !== 'object' || parsed === null) return undefined
@@ -32,13 +35,23 @@ export async function loadCachedKeys(dir: string, issuerHash: string): Promise<C
     ) {
       return undefined
     }
-    return { issuerURL: r.issuerURL, discoveryURL: r.discoveryURL, discovery: r.discovery, jwks: r.jwks, savedAt: r.savedAt }
+    return {
+      issuerURL: r.issuerURL,
+      discoveryURL: r.discoveryURL,
+      discovery: r.discovery,
+      jwks: r.jwks,
+      savedAt: r.savedAt,
+    }
   } catch {
     return undefined
   }
 }
 
-export async function saveCachedKeys(dir: string, issuerHash: string, entry: CachedIssuerKeys): Promise<void> {
+export async function saveCachedKeys(
+  dir: string,
+  issuerHash: string,
+  entry: CachedIssuerKeys,
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const target = fileFor(dir, issuerHash)
   const temp = `${target}.${process.pid}.tmp`

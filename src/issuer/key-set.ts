@@ -20,7 +20,11 @@ export interface KeySetOptions {
   /** Smallest gap between two on-demand refetches (default 1000 ms). */
   readonly minRefetchIntervalMs?: number
   /** Called after every fetch attempt. */
-  readonly onFetch?: (ok: boolean, keySetHash: string | undefined, error: string | undefined) => void
+  readonly onFetch?: (
+    ok: boolean,
+    keySetHash: string | undefined,
+    error: string | undefined,
+  ) => void
   readonly now: () => Date
 }
 
@@ -121,7 +125,10 @@ export class RemoteKeySet {
     try {
       const res = await this.options.client.get(this.jwksURI)
       if (res.status !== 200) {
-        outcome = { ok: false, error: `oidc: get keys failed: ${res.statusText} ${shortBody(res.body)}` }
+        outcome = {
+          ok: false,
+          error: `oidc: get keys failed: ${res.statusText} ${shortBody(res.body)}`,
+        }
       } else {
         const imported = importKeySet(res.body)
         if (!imported.ok) {
@@ -141,7 +148,10 @@ export class RemoteKeySet {
       this.lastSuccess = this.options.now()
     } else {
       this.lastError = outcome.error
-      this.options.logger.warn({ jwksURI: this.jwksURI, err: outcome.error }, 'JWKS fetch failed; keeping last good keys')
+      this.options.logger.warn(
+        { jwksURI: this.jwksURI, err: outcome.error },
+        'JWKS fetch failed; keeping last good keys',
+      )
     }
     this.options.onFetch?.(outcome.ok, hash, outcome.ok ? undefined : outcome.error)
     // On failure retry sooner than a full lifetime, but never in a tight loop.

@@ -138,7 +138,14 @@ export class ConfigReloader {
       metrics?.recordConfigReload('failure')
       const retryMs = this.#opts.retryIntervalMs ?? 10_000
       logger.warn(
-        { path: this.#opts.path, notReady: next.issuers().filter((s) => !discoveryDone(s)).map((s) => s.url), retryMs },
+        {
+          path: this.#opts.path,
+          notReady: next
+            .issuers()
+            .filter((s) => !discoveryDone(s))
+            .map((s) => s.url),
+          retryMs,
+        },
         'new authentication config not applied: issuers not initialized; will retry',
       )
       this.#retry = setTimeout(() => {
@@ -157,7 +164,10 @@ export class ConfigReloader {
     for (const entry of previous.config.jwt)
       if (!kept.has(entry.issuerHash)) metrics?.forgetIssuer(entry.issuerHash as Sha256Label)
     metrics?.recordConfigReload('success', config.hash as Sha256Label)
-    logger.info({ path: this.#opts.path, configHash: config.hash, issuers: config.jwt.length }, 'reloaded authentication config')
+    logger.info(
+      { path: this.#opts.path, configHash: config.hash, issuers: config.jwt.length },
+      'reloaded authentication config',
+    )
     const timer = setTimeout(() => {
       this.#retiring.delete(timer)
       void previous.authenticator.close()

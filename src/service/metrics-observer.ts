@@ -12,7 +12,8 @@ function label(hash: string | undefined): Sha256Label {
 
 export function metricsObserver(metrics: WebhookMetrics): AuthenticatorObserver {
   return {
-    onDiscovery: (issuer, ok) => metrics.recordDiscoveryFetch(label(issuer), ok ? 'success' : 'failure'),
+    onDiscovery: (issuer, ok) =>
+      metrics.recordDiscoveryFetch(label(issuer), ok ? 'success' : 'failure'),
     onJWKSFetch: (issuer, ok, keySetHash) =>
       metrics.recordJwksFetch(
         label(issuer),
@@ -22,7 +23,8 @@ export function metricsObserver(metrics: WebhookMetrics): AuthenticatorObserver 
     onVerification: (issuer) => metrics.recordVerification(label(issuer)),
     onAuthenticated: (issuer, seconds) =>
       metrics.observeAuthenticatorLatency(label(issuer), 'success', seconds),
-    onRejected: (issuer, seconds) => metrics.observeAuthenticatorLatency(label(issuer), 'failure', seconds),
+    onRejected: (issuer, seconds) =>
+      metrics.observeAuthenticatorLatency(label(issuer), 'failure', seconds),
     onIssuerReady: (issuer, ready) => metrics.setIssuerReady(label(issuer), ready),
   }
 }

@@ -24,8 +24,16 @@ export interface TlsReloaderOptions {
 }
 
 export function watchTlsMaterial(opts: TlsReloaderOptions): FileWatcher {
-  const paths = [opts.certFile, opts.keyFile, ...(opts.clientCaFile === undefined ? [] : [opts.clientCaFile])]
-  const initial = [opts.initial.cert, opts.initial.key, ...(opts.initial.clientCa === undefined ? [] : [opts.initial.clientCa])]
+  const paths = [
+    opts.certFile,
+    opts.keyFile,
+    ...(opts.clientCaFile === undefined ? [] : [opts.clientCaFile]),
+  ]
+  const initial = [
+    opts.initial.cert,
+    opts.initial.key,
+    ...(opts.initial.clientCa === undefined ? [] : [opts.initial.clientCa]),
+  ]
   return watchFiles(
     paths,
     ([cert, key, clientCa]) => {
@@ -36,9 +44,16 @@ export function watchTlsMaterial(opts: TlsReloaderOptions): FileWatcher {
       }
       try {
         // Throws on a key that does not match the certificate or unparsable PEM.
-        createSecureContext({ cert: material.cert, key: material.key, ...(material.clientCa ? { ca: material.clientCa } : {}) })
+        createSecureContext({
+          cert: material.cert,
+          key: material.key,
+          ...(material.clientCa ? { ca: material.clientCa } : {}),
+        })
         reloadTlsMaterial(opts.server, material)
-        opts.logger.info({ certFile: opts.certFile, clientCaFile: opts.clientCaFile }, 'reloaded TLS certificates')
+        opts.logger.info(
+          { certFile: opts.certFile, clientCaFile: opts.clientCaFile },
+          'reloaded TLS certificates',
+        )
         opts.onReload?.(true)
       } catch (err) {
         opts.logger.error(
@@ -51,7 +66,8 @@ export function watchTlsMaterial(opts: TlsReloaderOptions): FileWatcher {
     {
       pollIntervalMs: opts.pollIntervalMs ?? 1000,
       initial: initial.map((pem) => Buffer.from(pem, 'utf8')),
-      onError: (err) => opts.logger.warn({ err: (err as Error).message }, 'reading TLS files failed'),
+      onError: (err) =>
+        opts.logger.warn({ err: (err as Error).message }, 'reading TLS files failed'),
     },
   )
 }

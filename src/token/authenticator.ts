@@ -6,7 +6,11 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { CompiledConfig, CompiledIssuer } from '../config/compiled.js'
-import { IssuerRuntime, issuerFetchKey, type IssuerRuntimeOptions } from '../issuer/issuer-runtime.js'
+import {
+  IssuerRuntime,
+  issuerFetchKey,
+  type IssuerRuntimeOptions,
+} from '../issuer/issuer-runtime.js'
 import type { IssuerStatus } from '../issuer/issuer-status.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
@@ -60,7 +64,8 @@ interface ResolvedOptions {
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!Number.isInteger(value) || value <= 0) throw new TypeError(`"${name}" option must be a positive integer`)
+  if (!Number.isInteger(value) || value <= 0)
+    throw new TypeError(`"${name}" option must be a positive integer`)
   return value
 }
 
@@ -105,7 +110,10 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     for (const entry of config.jwt) {
       const key = issuerFetchKey(entry.issuer)
       const warm = previous?.runtimes.get(key)
-      const runtime = warm !== undefined && !previous?.closed ? warm.retain() : new IssuerRuntime(entry.issuer, entry.issuerHash, options.runtime)
+      const runtime =
+        warm !== undefined && !previous?.closed
+          ? warm.retain()
+          : new IssuerRuntime(entry.issuer, entry.issuerHash, options.runtime)
       this.runtimes.set(key, runtime)
       const authenticator = new JwtAuthenticator(entry, runtime, {
         clock: options.clock,
@@ -123,7 +131,11 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
       return {
         kind: 'rejected',
         issuer: '',
-        rejection: reject('token_too_large', 'select-issuer', `token too large: more than ${max} bytes`),
+        rejection: reject(
+          'token_too_large',
+          'select-issuer',
+          `token too large: more than ${max} bytes`,
+        ),
       }
     }
     const peeked = peekUntrustedIssuer(token)
@@ -136,11 +148,20 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     try {
       const { user, exp } = await authenticator.authenticate(peeked)
       this.options.observer?.onAuthenticated?.(issuerHash, (performance.now() - started) / 1000)
-      return exp === undefined ? { kind: 'authenticated', issuer, user } : { kind: 'authenticated', issuer, user, exp }
+      return exp === undefined
+        ? { kind: 'authenticated', issuer, user }
+        : { kind: 'authenticated', issuer, user, exp }
     } catch (err) {
       const rejection = err instanceof TokenRejected ? err : toRejection(err, 'verify')
-      this.options.observer?.onRejected?.(issuerHash, (performance.now() - started) / 1000, rejection.reason)
-      this.options.logger.debug({ issuer, reason: rejection.reason, step: rejection.step, err: rejection.message }, 'token rejected')
+      this.options.observer?.onRejected?.(
+        issuerHash,
+        (performance.now() - started) / 1000,
+        rejection.reason,
+      )
+      this.options.logger.debug(
+        { issuer, reason: rejection.reason, step: rejection.step, err: rejection.message },
+        'token rejected',
+      )
       return { kind: 'rejected', issuer, rejection }
     }
   }
@@ -181,31 +202,47 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
   ): Promise<{ settings: VerifierSettings; keys: SignatureKeys } | { error: string }> {
     const settings = verifierSettings(iss, owner.audiences)
     const configured = this.byIssuer.get(iss)
-    if (configured !== undefined && configured.config.issuer.certificateAuthority === owner.certificateAuthority) {
+    if (
+      configured !== undefined &&
+      configured.config.issuer.certificateAuthority === owner.certificateAuthority
+    ) {
       const keys = configured.runtime.keySet
-      if (keys === undefined) return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+      if (keys === undefined)
+        return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
       return { settings, keys }
     }
     const key = JSON.stringify([iss, owner.certificateAuthority ?? null])
     let runtime = this.distributed.get(key)
     if (runtime === undefined) {
-      if (this.closed || this.distributed.size >= MAX_DISTRIBUTED_ISSUERS || !iss.startsWith('https://')) {
+      if (
+        this.closed ||
+        this.distributed.size >= MAX_DISTRIBUTED_ISSUERS ||
+        !iss.startsWith('https://')
+      ) {
         return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
       }
       const issuer: CompiledIssuer = {
         url: iss,
         discoveryURL: iss.replace(/\/$/, '') + WELL_KNOWN,
         discoveryURLExplicit: false,
-        ...(owner.certificateAuthority !== undefined ? { certificateAuthority: owner.certificateAuthority } : {}),
+        ...(owner.certificateAuthority !== undefined
+          ? { certificateAuthority: owner.certificateAuthority }
+          : {}),
         audiences: owner.audiences,
         audienceMatchPolicy: owner.audienceMatchPolicy,
       }
-      runtime = new IssuerRuntime(issuer, sha256(iss), { ...this.options.runtime, observer: undefined, keyCacheDir: undefined })
+      runtime = new IssuerRuntime(issuer, sha256(iss), {
+        ...this.options.runtime,
+        observer: undefined,
+        keyCacheDir: undefined,
+      })
       this.distributed.set(key, runtime)
     }
     await Promise.race([
       runtime.firstAttempt,
-      new Promise<void>((resolve) => setTimeout(resolve, this.options.runtime.fetchTimeoutMs * 2).unref()),
+      new Promise<void>((resolve) =>
+        setTimeout(resolve, this.options.runtime.fetchTimeoutMs * 2).unref(),
+      ),
     ])
     const keys = runtime.keySet
     if (keys === undefined) return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }

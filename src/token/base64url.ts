@@ -14,18 +14,23 @@ export type Base64Result = { ok: true; bytes: Buffer } | { ok: false; message: s
 export function decodeRawBase64Url(text: string): Base64Result {
   const clean = text.includes('\r') || text.includes('\n') ? text.replace(NEWLINES, '') : text
   // The native regex check is the fast path; the loop below only finds the offset for the message.
-  if (!ALPHABET_ONLY.test(clean)) for (let i = 0; i < clean.length; i++) {
-    const c = clean.charCodeAt(i)
-    const ok =
-      (c >= 0x41 && c <= 0x5a) || // A-Z
-      (c >= 0x61 && c <= 0x7a) || // a-z
-      (c >= 0x30 && c <= 0x39) || // 0-9
-      c === 0x2d || // -
-      c === 0x5f // _
-    if (!ok) return { ok: false, message: `illegal base64 data at input byte ${goInputOffset(text, i)}` }
-  }
+  if (!ALPHABET_ONLY.test(clean))
+    for (let i = 0; i < clean.length; i++) {
+      const c = clean.charCodeAt(i)
+      const ok =
+        (c >= 0x41 && c <= 0x5a) || // A-Z
+        (c >= 0x61 && c <= 0x7a) || // a-z
+        (c >= 0x30 && c <= 0x39) || // 0-9
+        c === 0x2d || // -
+        c === 0x5f // _
+      if (!ok)
+        return { ok: false, message: `illegal base64 data at input byte ${goInputOffset(text, i)}` }
+    }
   if (clean.length % 4 === 1) {
-    return { ok: false, message: `illegal base64 data at input byte ${goInputOffset(text, clean.length - 1)}` }
+    return {
+      ok: false,
+      message: `illegal base64 data at input byte ${goInputOffset(text, clean.length - 1)}`,
+    }
   }
   return { ok: true, bytes: Buffer.from(clean, 'base64url') }
 }

@@ -27,12 +27,22 @@ function checkResults(
 ): void {
   rules.forEach((rule, i) => {
     const value = values[i]
-    if (typeof value !== 'boolean') throw reject(reason, step, `${prefix}validation expression must return a boolean`)
-    if (!value) throw reject(reason, step, `${prefix}validation expression '${rule.expression.expression}' failed: ${rule.message}`)
+    if (typeof value !== 'boolean')
+      throw reject(reason, step, `${prefix}validation expression must return a boolean`)
+    if (!value)
+      throw reject(
+        reason,
+        step,
+        `${prefix}validation expression '${rule.expression.expression}' failed: ${rule.message}`,
+      )
   })
 }
 
-export function checkClaimRules(rules: readonly CompiledClaimValidationRule[], claims: Claims, activation: ActivationSource): void {
+export function checkClaimRules(
+  rules: readonly CompiledClaimValidationRule[],
+  claims: Claims,
+  activation: ActivationSource,
+): void {
   const celRules: Array<Extract<CompiledClaimValidationRule, { kind: 'expression' }>> = []
   for (const rule of rules) {
     if (rule.kind === 'expression') {
@@ -40,9 +50,19 @@ export function checkClaimRules(rules: readonly CompiledClaimValidationRule[], c
       continue
     }
     const { claim, requiredValue } = rule
-    if (!hasOwn(claims, claim)) throw reject('claim_rule_failed', 'claim-rules', `oidc: required claim ${claim} not present in ID token`)
+    if (!hasOwn(claims, claim))
+      throw reject(
+        'claim_rule_failed',
+        'claim-rules',
+        `oidc: required claim ${claim} not present in ID token`,
+      )
     const decoded = goUnmarshalString(claims[claim])
-    if (!decoded.ok) throw reject('claim_rule_failed', 'claim-rules', `oidc: parse claim ${claim}: ${decoded.message}`)
+    if (!decoded.ok)
+      throw reject(
+        'claim_rule_failed',
+        'claim-rules',
+        `oidc: parse claim ${claim}: ${decoded.message}`,
+      )
     if (decoded.value !== requiredValue) {
       throw reject(
         'claim_rule_failed',
@@ -61,7 +81,10 @@ export function checkClaimRules(rules: readonly CompiledClaimValidationRule[], c
   checkResults(celRules, values, prefix, 'claim_rule_failed', 'claim-rules')
 }
 
-export function checkUserRules(rules: readonly CompiledUserValidationRule[], activation: () => UserActivation): void {
+export function checkUserRules(
+  rules: readonly CompiledUserValidationRule[],
+  activation: () => UserActivation,
+): void {
   if (rules.length === 0) return
   const prefix = 'oidc: error evaluating user info validation rule: '
   const act = activation()

@@ -20,7 +20,9 @@ export interface DistributedClaimsContext {
   readonly audiences: readonly string[]
   readonly now: Date
   /** The verifier for a distributed JWT's issuer, or an error text (`verifier not initialized ...`). */
-  verifierFor(issuer: string): Promise<{ settings: VerifierSettings; keys: SignatureKeys } | { error: string }>
+  verifierFor(
+    issuer: string,
+  ): Promise<{ settings: VerifierSettings; keys: SignatureKeys } | { error: string }>
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k)
@@ -50,12 +52,16 @@ function untrustedIssuerError(jwt: string): string {
 function decodeNames(value: unknown): Map<string, string> {
   if (value === null) return new Map()
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw failure(`oidc: error parsing distributed claim names: ${goUnmarshalValueError(value, 'map[string]string')}`)
+    throw failure(
+      `oidc: error parsing distributed claim names: ${goUnmarshalValueError(value, 'map[string]string')}`,
+    )
   }
   const out = new Map<string, string>()
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v !== null && typeof v !== 'string') {
-      throw failure(`oidc: error parsing distributed claim names: ${goUnmarshalValueError(v, 'string')}`)
+      throw failure(
+        `oidc: error parsing distributed claim names: ${goUnmarshalValueError(v, 'string')}`,
+      )
     }
     out.set(k, v ?? '')
   }
@@ -70,7 +76,9 @@ interface Endpoint {
 function decodeSources(value: unknown): Map<string, Endpoint> {
   if (value === null) return new Map()
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw failure(`oidc: could not parse claim sources: ${goUnmarshalValueError(value, 'map[string]oidc.endpoint')}`)
+    throw failure(
+      `oidc: could not parse claim sources: ${goUnmarshalValueError(value, 'map[string]oidc.endpoint')}`,
+    )
   }
   const out = new Map<string, Endpoint>()
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -79,7 +87,9 @@ function decodeSources(value: unknown): Map<string, Endpoint> {
       continue
     }
     if (typeof v !== 'object' || Array.isArray(v)) {
-      throw failure(`oidc: could not parse claim sources: ${goUnmarshalValueError(v, 'oidc.endpoint')}`)
+      throw failure(
+        `oidc: could not parse claim sources: ${goUnmarshalValueError(v, 'oidc.endpoint')}`,
+      )
     }
     let url = ''
     let accessToken = ''
@@ -117,13 +127,16 @@ export async function expandDistributedClaims(
   const source = names.get(claim)
   if (source === undefined) return claims
   const endpoint = sources.get(source)
-  if (endpoint === undefined) throw failure(`id token _claim_names contained a source ${source} missing in _claims_sources`)
+  if (endpoint === undefined)
+    throw failure(`id token _claim_names contained a source ${source} missing in _claims_sources`)
   if (endpoint.url === '') return claims // an aggregated claim (JWT inline): not supported upstream either
 
   let body: string
   try {
     const res = await ctx.client.get(endpoint.url, {
-      ...(endpoint.accessToken !== '' ? { headers: { authorization: `Bearer ${endpoint.accessToken}` } } : {}),
+      ...(endpoint.accessToken !== ''
+        ? { headers: { authorization: `Bearer ${endpoint.accessToken}` } }
+        : {}),
     })
     if (res.status < 200 || res.status > 226) {
       throw new Error(`error while getting distributed claim JWT: ${res.statusText}`)
@@ -134,20 +147,29 @@ export async function expandDistributedClaims(
   }
   const peeked = peekUntrustedIssuer(body)
   if (peeked === undefined) {
-    throw failure(`getting untrusted issuer from endpoint ${endpoint.url} failed for claim ${goQuote(claim)}: ${untrustedIssuerError(body)}`)
+    throw failure(
+      `getting untrusted issuer from endpoint ${endpoint.url} failed for claim ${goQuote(claim)}: ${untrustedIssuerError(body)}`,
+    )
   }
   const verifier = await ctx.verifierFor(peeked.issuer)
-  if ('error' in verifier) throw failure(`verifying untrusted issuer ${peeked.issuer} failed: ${verifier.error}`)
+  if ('error' in verifier)
+    throw failure(`verifying untrusted issuer ${peeked.issuer} failed: ${verifier.error}`)
   try {
     await verifyToken(peeked, verifier.settings, verifier.keys, ctx.now)
   } catch (err) {
     if (err instanceof VerifyError) {
-      throw new VerifyError(err.transient ? err.reason : 'distributed_claims_failed', `verify distributed claim token: ${err.message}`, err.transient)
+      throw new VerifyError(
+        err.transient ? err.reason : 'distributed_claims_failed',
+        `verify distributed claim token: ${err.message}`,
+        err.transient,
+      )
     }
     throw err
   }
   if (!hasOwn(peeked.untrustedPayload, claim)) {
-    throw failure(`jwt returned by distributed claim endpoint ${goQuote(endpoint.url)} did not contain claim: ${claim}`)
+    throw failure(
+      `jwt returned by distributed claim endpoint ${goQuote(endpoint.url)} did not contain claim: ${claim}`,
+    )
   }
   return { ...claims, [claim]: peeked.untrustedPayload[claim] }
 }

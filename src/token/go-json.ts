@@ -5,7 +5,9 @@
  */
 
 /** Go's name for the kind of a JSON value in `json: cannot unmarshal <kind> into ...`. */
-export function goJsonKind(value: unknown): 'string' | 'number' | 'bool' | 'array' | 'object' | 'null' {
+export function goJsonKind(
+  value: unknown,
+): 'string' | 'number' | 'bool' | 'array' | 'object' | 'null' {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
   switch (typeof value) {
@@ -27,7 +29,12 @@ export function goUnmarshalValueError(value: unknown, goType: string): string {
 }
 
 /** `json: cannot unmarshal <kind> into Go struct field <struct>.<field> of type <type>`. */
-export function goUnmarshalFieldError(value: unknown, struct: string, field: string, goType: string): string {
+export function goUnmarshalFieldError(
+  value: unknown,
+  struct: string,
+  field: string,
+  goType: string,
+): string {
   return `json: cannot unmarshal ${goJsonKind(value)} into Go struct field ${struct}.${field} of type ${goType}`
 }
 
@@ -35,7 +42,9 @@ export function goUnmarshalFieldError(value: unknown, struct: string, field: str
  * Decodes a claim into a Go `string` as `json.Unmarshal` would: a string is taken,
  * `null` leaves the zero value `""`, anything else is a type error.
  */
-export function goUnmarshalString(value: unknown): { ok: true; value: string } | { ok: false; message: string } {
+export function goUnmarshalString(
+  value: unknown,
+): { ok: true; value: string } | { ok: false; message: string } {
   if (typeof value === 'string') return { ok: true, value }
   if (value === null) return { ok: true, value: '' }
   return { ok: false, message: goUnmarshalValueError(value, 'string') }
@@ -46,7 +55,10 @@ export function goUnmarshalString(value: unknown): { ok: true; value: string } |
  * `name` under ASCII case folding sets it, the last one in the document wins.
  * `name` must be lower case.
  */
-export function goStructField(obj: Readonly<Record<string, unknown>>, name: string): { found: boolean; value: unknown } {
+export function goStructField(
+  obj: Readonly<Record<string, unknown>>,
+  name: string,
+): { found: boolean; value: unknown } {
   let found = false
   let value: unknown
   for (const key in obj) {
@@ -73,7 +85,8 @@ export function exceedsGoJsonDepth(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i] as number
     if (inString) {
-      if (c === 0x5c) i++ // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped byte
       else if (c === 0x22) inString = false
       continue
     }

@@ -30,12 +30,18 @@ function malformed(message: string): VerifyError {
   return new VerifyError('malformed', `oidc: malformed jwt: ${message}`)
 }
 
-function headerString(header: Record<string, unknown>, name: string, what: string): string | undefined {
+function headerString(
+  header: Record<string, unknown>,
+  name: string,
+  what: string,
+): string | undefined {
   if (!Object.prototype.hasOwnProperty.call(header, name)) return undefined
   const value = header[name]
   if (value === null || value === undefined) return undefined
   if (typeof value !== 'string') {
-    throw malformed(`failed to unmarshal ${what}: ${goUnmarshalValueError(value, 'string')}: ${goQuote(JSON.stringify(value))}`)
+    throw malformed(
+      `failed to unmarshal ${what}: ${goUnmarshalValueError(value, 'string')}: ${goQuote(JSON.stringify(value))}`,
+    )
   }
   return value
 }
@@ -59,7 +65,9 @@ export function parseJws(parts: readonly [string, string, string]): ParsedJws {
   }
   if (parsed === null) parsed = {}
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw malformed(`json: cannot unmarshal ${goJsonKind(parsed)} into Go value of type jose.rawHeader`)
+    throw malformed(
+      `json: cannot unmarshal ${goJsonKind(parsed)} into Go value of type jose.rawHeader`,
+    )
   }
   const record = parsed as Record<string, unknown>
   const alg = headerString(record, 'alg', 'JWK algorithm') ?? ''

@@ -44,7 +44,8 @@ export class JwtAuthenticator {
    */
   async authenticate(token: UntrustedToken): Promise<{ user: UserInfo; exp: number | undefined }> {
     const keys = this.runtime.keySet
-    if (keys === undefined) throw reject('issuer_not_ready', 'readiness', 'oidc: authenticator not initialized', true)
+    if (keys === undefined)
+      throw reject('issuer_not_ready', 'readiness', 'oidc: authenticator not initialized', true)
     const now = this.deps.clock.now()
     const issuerHash = this.config.issuerHash
     let exp: number | undefined
@@ -81,7 +82,10 @@ export class JwtAuthenticator {
     checkClaimRules(this.config.claimValidationRules, claims, claimsActivation)
     const user: UserInfo = { username, uid, groups, extra }
     let userActivation: UserActivation | undefined
-    checkUserRules(this.config.userValidationRules, () => (userActivation ??= toUserActivation(user)))
+    checkUserRules(
+      this.config.userValidationRules,
+      () => (userActivation ??= toUserActivation(user)),
+    )
     return { user, exp }
   }
 }

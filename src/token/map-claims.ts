@@ -4,7 +4,11 @@
  * messages (reference §6.6–6.7).
  */
 import { CelEvaluationError, type ClaimsActivation, type CompiledExpression } from '../cel/types.js'
-import type { CompiledExtraMapping, CompiledPrefixedMapping, CompiledUIDMapping } from '../config/compiled.js'
+import type {
+  CompiledExtraMapping,
+  CompiledPrefixedMapping,
+  CompiledUIDMapping,
+} from '../config/compiled.js'
 import { goQuote } from './go-format.js'
 import { goUnmarshalString, goUnmarshalValueError } from './go-json.js'
 import { reject } from './rejection.js'
@@ -21,7 +25,9 @@ export type ActivationSource = () => ClaimsActivation
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k)
 
 /** Evaluates, turning a CEL error into kube-apiserver's `expression '<e>' resulted in error: <msg>`. */
-export function evaluateExpression<A extends ClaimsActivation | import('../cel/types.js').UserActivation>(
+export function evaluateExpression<
+  A extends ClaimsActivation | import('../cel/types.js').UserActivation,
+>(
   expression: CompiledExpression<A>,
   activation: A | (() => A),
 ): { ok: true; value: unknown } | { ok: false; message: string } {
@@ -32,33 +38,67 @@ export function evaluateExpression<A extends ClaimsActivation | import('../cel/t
     return { ok: true, value: expression.evaluate(act) }
   } catch (err) {
     const text = err instanceof CelEvaluationError ? err.message : 'internal evaluation error'
-    return { ok: false, message: `expression '${expression.expression}' resulted in error: ${text}` }
+    return {
+      ok: false,
+      message: `expression '${expression.expression}' resulted in error: ${text}`,
+    }
   }
 }
 
-function fail(reason: TokenRejected['reason'], step: TokenRejected['step'], message: string): never {
+function fail(
+  reason: TokenRejected['reason'],
+  step: TokenRejected['step'],
+  message: string,
+): never {
   throw reject(reason, step, message)
 }
 
-export function mapUsername(mapping: CompiledPrefixedMapping, claims: Claims, activation: ActivationSource): string {
+export function mapUsername(
+  mapping: CompiledPrefixedMapping,
+  claims: Claims,
+  activation: ActivationSource,
+): string {
   if (mapping.kind === 'expression') {
     const prefix = 'oidc: error evaluating username claim expression: '
     const result = evaluateExpression(mapping.expression, activation)
     if (!result.ok) fail('username_mapping_failed', 'username', prefix + result.message)
     if (typeof result.value !== 'string') {
-      fail('username_mapping_failed', 'username', `${prefix}username claim expression must return a string`)
+      fail(
+        'username_mapping_failed',
+        'username',
+        `${prefix}username claim expression must return a string`,
+      )
     }
-    if (result.value === '') fail('username_mapping_failed', 'username', 'oidc: empty username via CEL expression is not allowed')
+    if (result.value === '')
+      fail(
+        'username_mapping_failed',
+        'username',
+        'oidc: empty username via CEL expression is not allowed',
+      )
     return result.value
   }
   const claim = mapping.claim
-  if (!hasOwn(claims, claim)) fail('username_mapping_failed', 'username', `oidc: parse username claims ${goQuote(claim)}: claim not present`)
+  if (!hasOwn(claims, claim))
+    fail(
+      'username_mapping_failed',
+      'username',
+      `oidc: parse username claims ${goQuote(claim)}: claim not present`,
+    )
   const decoded = goUnmarshalString(claims[claim])
-  if (!decoded.ok) fail('username_mapping_failed', 'username', `oidc: parse username claims ${goQuote(claim)}: ${decoded.message}`)
+  if (!decoded.ok)
+    fail(
+      'username_mapping_failed',
+      'username',
+      `oidc: parse username claims ${goQuote(claim)}: ${decoded.message}`,
+    )
   if (claim === 'email' && hasOwn(claims, 'email_verified')) {
     const verified = claims.email_verified
     if (verified !== null && typeof verified !== 'boolean') {
-      fail('email_not_verified', 'username', `oidc: parse 'email_verified' claim: ${goUnmarshalValueError(verified, 'bool')}`)
+      fail(
+        'email_not_verified',
+        'username',
+        `oidc: parse 'email_verified' claim: ${goUnmarshalValueError(verified, 'bool')}`,
+      )
     }
     // null decodes to Go's zero value false.
     if (verified !== true) fail('email_not_verified', 'username', 'oidc: email not verified')
@@ -67,7 +107,9 @@ export function mapUsername(mapping: CompiledPrefixedMapping, claims: Claims, ac
 }
 
 // stringOrArray.UnmarshalJSON: []string first, then string; the string attempt's error is reported.
-function groupsFromClaim(value: unknown): { ok: true; groups: string[] } | { ok: false; message: string } {
+function groupsFromClaim(
+  value: unknown,
+): { ok: true; groups: string[] } | { ok: false; message: string } {
   if (value === null) return { ok: true, groups: [] }
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || v === null)) {
     return { ok: true, groups: value.map((v) => (v === null ? '' : (v as string))) }
@@ -76,13 +118,21 @@ function groupsFromClaim(value: unknown): { ok: true; groups: string[] } | { ok:
   return { ok: false, message: goUnmarshalValueError(value, 'string') }
 }
 
-export function mapGroups(mapping: CompiledPrefixedMapping | undefined, claims: Claims, activation: ActivationSource): string[] {
+export function mapGroups(
+  mapping: CompiledPrefixedMapping | undefined,
+  claims: Claims,
+  activation: ActivationSource,
+): string[] {
   if (mapping === undefined) return []
   if (mapping.kind === 'claim') {
     if (!hasOwn(claims, mapping.claim)) return []
     const decoded = groupsFromClaim(claims[mapping.claim])
     if (!decoded.ok) {
-      fail('groups_mapping_failed', 'groups', `oidc: parse groups claim ${goQuote(mapping.claim)}: ${decoded.message}`)
+      fail(
+        'groups_mapping_failed',
+        'groups',
+        `oidc: parse groups claim ${goQuote(mapping.claim)}: ${decoded.message}`,
+      )
     }
     return mapping.prefix === '' ? decoded.groups : decoded.groups.map((g) => mapping.prefix + g)
   }
@@ -96,19 +146,34 @@ export function mapGroups(mapping: CompiledPrefixedMapping | undefined, claims: 
   }
 }
 
-export function mapUID(mapping: CompiledUIDMapping | undefined, claims: Claims, activation: ActivationSource): string {
+export function mapUID(
+  mapping: CompiledUIDMapping | undefined,
+  claims: Claims,
+  activation: ActivationSource,
+): string {
   if (mapping === undefined) return ''
   if (mapping.kind === 'claim') {
     const claim = mapping.claim
-    if (!hasOwn(claims, claim)) fail('uid_mapping_failed', 'uid', `oidc: parse uid claim ${goQuote(claim)}: claim not present`)
+    if (!hasOwn(claims, claim))
+      fail(
+        'uid_mapping_failed',
+        'uid',
+        `oidc: parse uid claim ${goQuote(claim)}: claim not present`,
+      )
     const decoded = goUnmarshalString(claims[claim])
-    if (!decoded.ok) fail('uid_mapping_failed', 'uid', `oidc: parse uid claim ${goQuote(claim)}: ${decoded.message}`)
+    if (!decoded.ok)
+      fail(
+        'uid_mapping_failed',
+        'uid',
+        `oidc: parse uid claim ${goQuote(claim)}: ${decoded.message}`,
+      )
     return decoded.value
   }
   const prefix = 'oidc: error evaluating uid claim expression: '
   const result = evaluateExpression(mapping.expression, activation)
   if (!result.ok) fail('uid_mapping_failed', 'uid', prefix + result.message)
-  if (typeof result.value !== 'string') fail('uid_mapping_failed', 'uid', `${prefix}uid claim expression must return a string`)
+  if (typeof result.value !== 'string')
+    fail('uid_mapping_failed', 'uid', `${prefix}uid claim expression must return a string`)
   return result.value
 }
 
@@ -117,7 +182,11 @@ export function mapUID(mapping: CompiledUIDMapping | undefined, claims: Claims, 
  * every extra expression evaluated (first evaluation error wins, reported without
  * an `oidc:` prefix as oidc.go does), then each result converted in list order.
  */
-export function mapExtra(mappings: readonly CompiledExtraMapping[], claims: Claims, activation: ActivationSource): Record<string, string[]> {
+export function mapExtra(
+  mappings: readonly CompiledExtraMapping[],
+  claims: Claims,
+  activation: ActivationSource,
+): Record<string, string[]> {
   const extra: Record<string, string[]> = {}
   if (hasOwn(claims, 'jti')) {
     const jti = claims.jti

@@ -20,7 +20,12 @@ export class VerifyError extends Error {
   }
 }
 
-export function reject(reason: RejectReason, step: PipelineStep, message: string, transient = false): TokenRejected {
+export function reject(
+  reason: RejectReason,
+  step: PipelineStep,
+  message: string,
+  transient = false,
+): TokenRejected {
   return new TokenRejected(reason, step, message, transient)
 }
 
@@ -32,11 +37,21 @@ export function reject(reason: RejectReason, step: PipelineStep, message: string
  */
 export function toRejection(err: unknown, step: PipelineStep, prefix = ''): TokenRejected {
   if (err instanceof TokenRejected) return err
-  if (err instanceof VerifyError) return new TokenRejected(err.reason, step, prefix + err.message, err.transient)
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : 'unknown'
-  return new TokenRejected('malformed', step, `${prefix}oidc: internal error (${safeCode(code)})`, false, {
-    cause: new Error(`internal error code ${safeCode(code)}`),
-  })
+  if (err instanceof VerifyError)
+    return new TokenRejected(err.reason, step, prefix + err.message, err.transient)
+  const code =
+    typeof err === 'object' && err !== null && 'code' in err
+      ? String((err as { code: unknown }).code)
+      : 'unknown'
+  return new TokenRejected(
+    'malformed',
+    step,
+    `${prefix}oidc: internal error (${safeCode(code)})`,
+    false,
+    {
+      cause: new Error(`internal error code ${safeCode(code)}`),
+    },
+  )
 }
 
 // Only a short error code ever surfaces, never the error's own text (jose errors carry payloads).

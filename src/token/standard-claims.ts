@@ -39,7 +39,9 @@ function decodeTime(value: unknown, field: string): number {
   if (typeof value === 'number') literal = value
   else if (typeof value === 'string') {
     if (!NUMBER_LITERAL.test(value)) {
-      throw unmarshalError(`json: invalid number literal, trying to unmarshal ${goQuote(JSON.stringify(value))} into Number`)
+      throw unmarshalError(
+        `json: invalid number literal, trying to unmarshal ${goQuote(JSON.stringify(value))} into Number`,
+      )
     }
     literal = Number(value)
   } else if (value === null) {
@@ -48,7 +50,8 @@ function decodeTime(value: unknown, field: string): number {
     throw unmarshalError(goUnmarshalFieldError(value, STRUCT, field, 'json.Number'))
   }
   const truncated = Math.trunc(literal)
-  if (!Number.isFinite(truncated) || truncated >= INT64_LIMIT || truncated < -INT64_LIMIT) return -INT64_LIMIT
+  if (!Number.isFinite(truncated) || truncated >= INT64_LIMIT || truncated < -INT64_LIMIT)
+    return -INT64_LIMIT
   return truncated === 0 ? 0 : truncated
 }
 
@@ -61,7 +64,8 @@ function decodeString(value: unknown, field: string, struct = STRUCT): string {
 function decodeAudience(value: unknown): string[] {
   if (typeof value === 'string') return [value]
   if (value === null) return [''] // json.Unmarshal(null, &s) succeeds with ""
-  if (!Array.isArray(value)) throw unmarshalError(goUnmarshalFieldError(value, STRUCT, 'aud', '[]string'))
+  if (!Array.isArray(value))
+    throw unmarshalError(goUnmarshalFieldError(value, STRUCT, 'aud', '[]string'))
   return value.map((v) => decodeString(v, 'aud'))
 }
 
@@ -71,14 +75,17 @@ function decodeClaimNames(value: unknown): Map<string, string> | undefined {
     throw unmarshalError(goUnmarshalFieldError(value, STRUCT, '_claim_names', 'map[string]string'))
   }
   const out = new Map<string, string>()
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out.set(k, decodeString(v, '_claim_names'))
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out.set(k, decodeString(v, '_claim_names'))
   return out
 }
 
 function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefined {
   if (value === null) return undefined
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw unmarshalError(goUnmarshalFieldError(value, STRUCT, '_claim_sources', 'map[string]oidc.claimSource'))
+    throw unmarshalError(
+      goUnmarshalFieldError(value, STRUCT, '_claim_sources', 'map[string]oidc.claimSource'),
+    )
   }
   const out = new Map<string, ClaimSource>()
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
@@ -93,8 +100,10 @@ function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefine
     let accessToken = ''
     for (const [sk, sv] of Object.entries(v as Record<string, unknown>)) {
       const lower = sk.toLowerCase()
-      if (lower === 'endpoint') endpoint = decodeString(sv, '_claim_sources.endpoint', 'claimSource')
-      else if (lower === 'access_token') accessToken = decodeString(sv, '_claim_sources.access_token', 'claimSource')
+      if (lower === 'endpoint')
+        endpoint = decodeString(sv, '_claim_sources.endpoint', 'claimSource')
+      else if (lower === 'access_token')
+        accessToken = decodeString(sv, '_claim_sources.access_token', 'claimSource')
     }
     out.set(k, { endpoint, accessToken })
   }
@@ -173,8 +182,10 @@ export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>)
   if (saved !== undefined) throw saved
   if (names !== undefined) {
     for (const source of names.values()) {
-      if (source === '') throw new VerifyError('malformed', 'oidc: failed to obtain source from claim name')
-      if (sources === undefined || !sources.has(source)) throw new VerifyError('malformed', 'oidc: source does not exist')
+      if (source === '')
+        throw new VerifyError('malformed', 'oidc: failed to obtain source from claim name')
+      if (sources === undefined || !sources.has(source))
+        throw new VerifyError('malformed', 'oidc: source does not exist')
     }
   }
   return { iss, aud, exp, nbf }

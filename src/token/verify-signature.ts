@@ -18,7 +18,12 @@ interface EcVerifyKey {
   dsaEncoding: 'ieee-p1363'
 }
 
-export function verifyWithKey(alg: SigningAlgorithm, input: Buffer, signature: Buffer, key: ImportedKey): boolean {
+export function verifyWithKey(
+  alg: SigningAlgorithm,
+  input: Buffer,
+  signature: Buffer,
+  key: ImportedKey,
+): boolean {
   const spec = ALGORITHM_SPECS[alg]
   if (spec.keyType !== key.keyType) return false
   let options: RsaVerifyKey | EcVerifyKey
@@ -26,9 +31,10 @@ export function verifyWithKey(alg: SigningAlgorithm, input: Buffer, signature: B
     if (key.curve !== spec.curve || signature.length !== spec.signatureBytes) return false
     options = { key: key.key, dsaEncoding: 'ieee-p1363' }
   } else {
-    options = spec.saltLength === undefined
-      ? { key: key.key, padding: spec.padding ?? 0 }
-      : { key: key.key, padding: spec.padding ?? 0, saltLength: spec.saltLength }
+    options =
+      spec.saltLength === undefined
+        ? { key: key.key, padding: spec.padding ?? 0 }
+        : { key: key.key, padding: spec.padding ?? 0, saltLength: spec.saltLength }
   }
   try {
     return verify(spec.hash, input, options, signature)

@@ -29,7 +29,10 @@ export interface VerifierSettings {
   readonly sortedAudiences: readonly string[]
 }
 
-export function verifierSettings(issuerURL: string, audiences: readonly string[]): VerifierSettings {
+export function verifierSettings(
+  issuerURL: string,
+  audiences: readonly string[],
+): VerifierSettings {
   return {
     issuerURL,
     audiences,
@@ -39,7 +42,10 @@ export function verifierSettings(issuerURL: string, audiences: readonly string[]
 }
 
 /** The key source verification needs (a RemoteKeySet, or a static set in tests). */
-export type SignatureKeys = Pick<RemoteKeySet, 'candidates' | 'stale' | 'refetchForToken' | 'lastError' | 'hasKeySet'>
+export type SignatureKeys = Pick<
+  RemoteKeySet,
+  'candidates' | 'stale' | 'refetchForToken' | 'lastError' | 'hasKeySet'
+>
 
 function tryKeys(jws: ParsedJws, alg: SigningAlgorithm, keys: readonly ImportedKey[]): boolean {
   if (jws.unsupportedCritical) return false
@@ -49,27 +55,48 @@ function tryKeys(jws: ParsedJws, alg: SigningAlgorithm, keys: readonly ImportedK
   return false
 }
 
-async function verifySignature(jws: ParsedJws, alg: SigningAlgorithm, keys: SignatureKeys): Promise<void> {
+async function verifySignature(
+  jws: ParsedJws,
+  alg: SigningAlgorithm,
+  keys: SignatureKeys,
+): Promise<void> {
   const first = keys.candidates(jws.kid)
   if (tryKeys(jws, alg, first)) return
   const unknownKid = jws.kid !== undefined && jws.kid !== '' && first.length === 0
   if (!unknownKid && !keys.stale) {
-    throw new VerifyError('bad_signature', 'failed to verify signature: failed to verify id token signature')
+    throw new VerifyError(
+      'bad_signature',
+      'failed to verify signature: failed to verify id token signature',
+    )
   }
   const refetch = keys.refetchForToken()
   if (refetch === undefined) {
     // Rate-limited: answer from what we have; a recent failed fetch is the cause.
     if (first.length === 0 && keys.lastError !== undefined) {
-      throw new VerifyError('keys_unavailable', `failed to verify signature: fetching keys ${keys.lastError}`, true)
+      throw new VerifyError(
+        'keys_unavailable',
+        `failed to verify signature: fetching keys ${keys.lastError}`,
+        true,
+      )
     }
-    throw new VerifyError('bad_signature', 'failed to verify signature: failed to verify id token signature')
+    throw new VerifyError(
+      'bad_signature',
+      'failed to verify signature: failed to verify id token signature',
+    )
   }
   const outcome = await refetch
   if (!outcome.ok) {
-    throw new VerifyError('keys_unavailable', `failed to verify signature: fetching keys ${outcome.error}`, true)
+    throw new VerifyError(
+      'keys_unavailable',
+      `failed to verify signature: fetching keys ${outcome.error}`,
+      true,
+    )
   }
   if (tryKeys(jws, alg, keys.candidates(jws.kid))) return
-  throw new VerifyError('bad_signature', 'failed to verify signature: failed to verify id token signature')
+  throw new VerifyError(
+    'bad_signature',
+    'failed to verify signature: failed to verify id token signature',
+  )
 }
 
 /** Verifies one token; returns its standard claims. `onVerification` fires when the signature is checked. */
@@ -83,7 +110,10 @@ export async function verifyToken(
   const jws = parseJws(token.parts)
   const claims = decodeStandardClaims(token.untrustedPayload)
 
-  if (claims.iss !== settings.issuerURL && !(settings.issuerURL === GOOGLE && claims.iss === GOOGLE_NO_SCHEME)) {
+  if (
+    claims.iss !== settings.issuerURL &&
+    !(settings.issuerURL === GOOGLE && claims.iss === GOOGLE_NO_SCHEME)
+  ) {
     throw new VerifyError(
       'issuer_mismatch',
       `oidc: id token issued by a different provider, expected ${goQuote(settings.issuerURL)} got ${goQuote(claims.iss)}`,
@@ -94,7 +124,10 @@ export async function verifyToken(
   if (single) {
     const want = settings.audiences[0] ?? ''
     if (!(claims.aud ?? []).includes(want)) {
-      throw new VerifyError('audience_mismatch', `oidc: expected audience ${goQuote(want)} got ${goQuoteList(claims.aud)}`)
+      throw new VerifyError(
+        'audience_mismatch',
+        `oidc: expected audience ${goQuote(want)} got ${goQuoteList(claims.aud)}`,
+      )
     }
   }
 
@@ -103,7 +136,10 @@ export async function verifyToken(
     throw new VerifyError('expired', `oidc: token is expired (Token Expiry: ${GO_ZERO_TIME})`)
   }
   if (claims.exp * 1000 < nowMs) {
-    throw new VerifyError('expired', `oidc: token is expired (Token Expiry: ${goUnixTime(claims.exp)})`)
+    throw new VerifyError(
+      'expired',
+      `oidc: token is expired (Token Expiry: ${goUnixTime(claims.exp)})`,
+    )
   }
   if (claims.nbf !== undefined && nowMs + NBF_LEEWAY_MS < claims.nbf * 1000) {
     throw new VerifyError(

@@ -15,7 +15,17 @@ import {
 } from '../../src/tls/certificates.js'
 import { signJwt, type AsymmetricAlg, type Json } from './tokens.js'
 
-export const ALL_ALGS: readonly AsymmetricAlg[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']
+export const ALL_ALGS: readonly AsymmetricAlg[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+]
 
 export interface TestKey {
   readonly alg: AsymmetricAlg
@@ -88,7 +98,10 @@ export interface TestIssuer {
   stop(): Promise<void>
 }
 
-const keyFamilies = new Map<string, Map<AsymmetricAlg, { privateKey: KeyObject; publicKey: KeyObject }>>()
+const keyFamilies = new Map<
+  string,
+  Map<AsymmetricAlg, { privateKey: KeyObject; publicKey: KeyObject }>
+>()
 let rotation = 0
 
 function generate(alg: AsymmetricAlg): { privateKey: KeyObject; publicKey: KeyObject } {
@@ -99,7 +112,10 @@ function generate(alg: AsymmetricAlg): { privateKey: KeyObject; publicKey: KeyOb
   return generateKeyPairSync('rsa', { modulusLength: 2048 })
 }
 
-function familyKey(family: string, alg: AsymmetricAlg): { privateKey: KeyObject; publicKey: KeyObject } {
+function familyKey(
+  family: string,
+  alg: AsymmetricAlg,
+): { privateKey: KeyObject; publicKey: KeyObject } {
   let fam = keyFamilies.get(family)
   if (fam === undefined) keyFamilies.set(family, (fam = new Map()))
   let pair = fam.get(alg)
@@ -107,7 +123,11 @@ function familyKey(family: string, alg: AsymmetricAlg): { privateKey: KeyObject;
   return pair
 }
 
-function toTestKey(alg: AsymmetricAlg, kid: string, pair: { privateKey: KeyObject; publicKey: KeyObject }): TestKey {
+function toTestKey(
+  alg: AsymmetricAlg,
+  kid: string,
+  pair: { privateKey: KeyObject; publicKey: KeyObject },
+): TestKey {
   const jwk = pair.publicKey.export({ format: 'jwk' }) as Json
   return { alg, kid, privateKey: pair.privateKey, publicJwk: { ...jwk, kid, use: 'sig', alg } }
 }
@@ -124,7 +144,8 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
   const serving = await createServerCertificate(ca, { commonName: 'localhost' })
   const family = opts.keyFamily ?? 'default'
   const keys: Record<string, TestKey> = {}
-  for (const alg of opts.algorithms ?? ALL_ALGS) keys[alg] = toTestKey(alg, `${family}-${alg}`, familyKey(family, alg))
+  for (const alg of opts.algorithms ?? ALL_ALGS)
+    keys[alg] = toTestKey(alg, `${family}-${alg}`, familyKey(family, alg))
   const extraJwks: Json[] = []
   const counts = new Map<string, number>()
   const claimBodies = new Map<string, { body: string; status: number }>()
@@ -151,7 +172,9 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
         res.writeHead(200, { 'content-type': 'application/json' }).end('{not json')
         return true
       case 'huge':
-        res.writeHead(200, { 'content-type': 'application/json' }).end(`{"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`)
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(`{"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`)
         return true
       case '500':
         res.writeHead(500, { 'content-type': 'text/plain' }).end('boom')
@@ -176,7 +199,10 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     }
     if (reqPath === `${path}/.well-known/openid-configuration` || reqPath === '/custom/discovery') {
       if (misbehave(res, knobs.discovery)) return
-      const doc: Json = { issuer: knobs.discoveryIssuer ?? url(), id_token_signing_alg_values_supported: ['RS256'] }
+      const doc: Json = {
+        issuer: knobs.discoveryIssuer ?? url(),
+        id_token_signing_alg_values_supported: ['RS256'],
+      }
       if (!knobs.omitJwksURI) doc.jwks_uri = `${url()}/jwks`
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc))
       return
@@ -198,10 +224,13 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     res.writeHead(404).end('not found')
   }
 
-  const server: Server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
-    if (knobs.delayMs > 0) setTimeout(() => handle(req, res), knobs.delayMs)
-    else handle(req, res)
-  })
+  const server: Server = createServer(
+    { cert: serving.certPem, key: serving.keyPem },
+    (req, res) => {
+      if (knobs.delayMs > 0) setTimeout(() => handle(req, res), knobs.delayMs)
+      else handle(req, res)
+    },
+  )
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -239,7 +268,8 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     },
     dropKey(kid) {
       for (const [alg, k] of Object.entries(keys)) if (k.kid === kid) delete keys[alg]
-      for (let i = extraJwks.length - 1; i >= 0; i--) if (extraJwks[i]?.kid === kid) extraJwks.splice(i, 1)
+      for (let i = extraJwks.length - 1; i >= 0; i--)
+        if (extraJwks[i]?.kid === kid) extraJwks.splice(i, 1)
     },
     addRawJwk(jwk) {
       extraJwks.push(jwk)

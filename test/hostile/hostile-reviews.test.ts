@@ -10,7 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseAuthenticationConfig } from '../../src/config/load.js'
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../../src/http/tls-server.js'
 import { fixedClock } from '../../src/runtime/clock.js'
-import { createConfigAuthenticator, type ConfigAuthenticator } from '../../src/token/authenticator.js'
+import {
+  createConfigAuthenticator,
+  type ConfigAuthenticator,
+} from '../../src/token/authenticator.js'
 import { NOW, VALID_EXP_S } from '../helpers/fixed-clock.js'
 import { httpsRequest, type HttpsResponse } from '../helpers/https-client.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
@@ -38,7 +41,10 @@ beforeAll(async () => {
     }),
   )
   if (!parsed.ok) throw new Error(parsed.errors.join('; '))
-  auth = createConfigAuthenticator(parsed.config, { clock: fixedClock(NOW), logger: captureLogger(authLogs) })
+  auth = createConfigAuthenticator(parsed.config, {
+    clock: fixedClock(NOW),
+    logger: captureLogger(authLogs),
+  })
   await auth.settled(10_000)
   w = await startWebhook({ authenticator: auth, bodyLimitBytes: LIMIT })
   token = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S, sub: 'jane' })
@@ -79,36 +85,191 @@ const JSON_CT = { 'Content-Type': 'application/json' }
 
 const cases: Case[] = [
   // bad JSON
-  { name: 'truncated JSON', body: () => v1({ token }).slice(0, -3), want: { status: 400, body: BAD('request body is not valid JSON') } },
-  { name: 'JSON with a byte-order mark', body: () => `\uFEFF${v1({ token })}`, want: { status: 400, body: BAD('request body is not valid JSON') } },
-  { name: 'invalid UTF-8 around the token', body: () => Buffer.concat([Buffer.from(v1({ token }).slice(0, -2)), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]), want: { status: 400, body: BAD('request body is not valid JSON') } },
-  { name: 'JSON array of reviews', body: () => `[${v1({ token })}]`, want: { status: 400, body: BAD('request body must be a JSON object') } },
-  { name: 'deeply nested JSON (100 000 levels)', body: () => `${'['.repeat(100_000)}${']'.repeat(100_000)}`.slice(0, LIMIT - 1), want: { status: 400, body: BAD('request body is not valid JSON') } },
+  {
+    name: 'truncated JSON',
+    body: () => v1({ token }).slice(0, -3),
+    want: { status: 400, body: BAD('request body is not valid JSON') },
+  },
+  {
+    name: 'JSON with a byte-order mark',
+    body: () => `\uFEFF${v1({ token })}`,
+    want: { status: 400, body: BAD('request body is not valid JSON') },
+  },
+  {
+    name: 'invalid UTF-8 around the token',
+    body: () =>
+      Buffer.concat([
+        Buffer.from(v1({ token }).slice(0, -2)),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}}'),
+      ]),
+    want: { status: 400, body: BAD('request body is not valid JSON') },
+  },
+  {
+    name: 'JSON array of reviews',
+    body: () => `[${v1({ token })}]`,
+    want: { status: 400, body: BAD('request body must be a JSON object') },
+  },
+  {
+    name: 'deeply nested JSON (100 000 levels)',
+    body: () => `${'['.repeat(100_000)}${']'.repeat(100_000)}`.slice(0, LIMIT - 1),
+    want: { status: 400, body: BAD('request body is not valid JSON') },
+  },
   // wrong kind/apiVersion
-  { name: 'kind SubjectAccessReview', body: () => JSON.stringify({ kind: 'SubjectAccessReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } }), want: { status: 400, body: BAD(NOT_A_REVIEW) } },
-  { name: 'apiVersion authentication.k8s.io/v2', body: () => JSON.stringify({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v2', spec: { token } }), want: { status: 400, body: BAD(NOT_A_REVIEW) } },
-  { name: 'apiVersion of another group', body: () => JSON.stringify({ kind: 'TokenReview', apiVersion: 'evil.example/v1', spec: { token } }), want: { status: 400, body: BAD(NOT_A_REVIEW) } },
-  { name: 'kind smuggled through __proto__', body: () => `{"__proto__":{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1"},"spec":{"token":${JSON.stringify(token)}}}`, want: { status: 400, body: BAD(NOT_A_REVIEW) } },
-  { name: 'duplicate kind: the last one counts', body: () => `{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1","kind":"Secret","spec":{"token":${JSON.stringify(token)}}}`, want: { status: 400, body: BAD(NOT_A_REVIEW) } },
+  {
+    name: 'kind SubjectAccessReview',
+    body: () =>
+      JSON.stringify({
+        kind: 'SubjectAccessReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        spec: { token },
+      }),
+    want: { status: 400, body: BAD(NOT_A_REVIEW) },
+  },
+  {
+    name: 'apiVersion authentication.k8s.io/v2',
+    body: () =>
+      JSON.stringify({
+        kind: 'TokenReview',
+        apiVersion: 'authentication.k8s.io/v2',
+        spec: { token },
+      }),
+    want: { status: 400, body: BAD(NOT_A_REVIEW) },
+  },
+  {
+    name: 'apiVersion of another group',
+    body: () =>
+      JSON.stringify({ kind: 'TokenReview', apiVersion: 'evil.example/v1', spec: { token } }),
+    want: { status: 400, body: BAD(NOT_A_REVIEW) },
+  },
+  {
+    name: 'kind smuggled through __proto__',
+    body: () =>
+      `{"__proto__":{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1"},"spec":{"token":${JSON.stringify(token)}}}`,
+    want: { status: 400, body: BAD(NOT_A_REVIEW) },
+  },
+  {
+    name: 'duplicate kind: the last one counts',
+    body: () =>
+      `{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1","kind":"Secret","spec":{"token":${JSON.stringify(token)}}}`,
+    want: { status: 400, body: BAD(NOT_A_REVIEW) },
+  },
   // token absent or not a string
-  { name: 'no spec', body: () => JSON.stringify({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1' }), want: { status: 400, body: BAD('token is required for TokenReview in authentication') } },
-  { name: 'empty token', body: () => v1({ token: '' }), want: { status: 400, body: BAD('token is required for TokenReview in authentication') } },
-  { name: 'token null', body: () => v1({ token: null }), want: { status: 400, body: BAD('token is required for TokenReview in authentication') } },
-  { name: 'token a number', body: () => v1({ token: 12345 }), want: { status: 400, body: BAD('spec.token must be a string') } },
-  { name: 'token a list holding the token', body: () => v1({ token: [token] }), want: { status: 400, body: BAD('spec.token must be a string') } },
-  { name: 'token an object holding the token', body: () => v1({ token: { value: token } }), want: { status: 400, body: BAD('spec.token must be a string') } },
-  { name: 'spec a string', body: () => v1(token), want: { status: 400, body: BAD('spec must be an object') } },
-  { name: 'audiences not strings', body: () => v1({ token, audiences: [token, 1] }), want: { status: 400, body: BAD('spec.audiences must be a list of strings') } },
+  {
+    name: 'no spec',
+    body: () => JSON.stringify({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1' }),
+    want: { status: 400, body: BAD('token is required for TokenReview in authentication') },
+  },
+  {
+    name: 'empty token',
+    body: () => v1({ token: '' }),
+    want: { status: 400, body: BAD('token is required for TokenReview in authentication') },
+  },
+  {
+    name: 'token null',
+    body: () => v1({ token: null }),
+    want: { status: 400, body: BAD('token is required for TokenReview in authentication') },
+  },
+  {
+    name: 'token a number',
+    body: () => v1({ token: 12345 }),
+    want: { status: 400, body: BAD('spec.token must be a string') },
+  },
+  {
+    name: 'token a list holding the token',
+    body: () => v1({ token: [token] }),
+    want: { status: 400, body: BAD('spec.token must be a string') },
+  },
+  {
+    name: 'token an object holding the token',
+    body: () => v1({ token: { value: token } }),
+    want: { status: 400, body: BAD('spec.token must be a string') },
+  },
+  {
+    name: 'spec a string',
+    body: () => v1(token),
+    want: { status: 400, body: BAD('spec must be an object') },
+  },
+  {
+    name: 'audiences not strings',
+    body: () => v1({ token, audiences: [token, 1] }),
+    want: { status: 400, body: BAD('spec.audiences must be a list of strings') },
+  },
   // content type and encoding
-  { name: 'text/plain', headers: { 'Content-Type': 'text/plain' }, body: () => v1({ token }), want: { status: 415, body: status(415, 'UnsupportedMediaType', 'Content-Type must be application/json') } },
-  { name: 'application/yaml', headers: { 'Content-Type': 'application/yaml' }, body: () => `kind: TokenReview\nspec: {token: ${token}}`, want: { status: 415, body: status(415, 'UnsupportedMediaType', 'Content-Type must be application/json') } },
-  { name: 'gzip content encoding', headers: { ...JSON_CT, 'Content-Encoding': 'gzip' }, body: () => v1({ token }), want: { status: 415, body: status(415, 'UnsupportedMediaType', 'Content-Encoding is not supported; send the body uncompressed') } },
+  {
+    name: 'text/plain',
+    headers: { 'Content-Type': 'text/plain' },
+    body: () => v1({ token }),
+    want: {
+      status: 415,
+      body: status(415, 'UnsupportedMediaType', 'Content-Type must be application/json'),
+    },
+  },
+  {
+    name: 'application/yaml',
+    headers: { 'Content-Type': 'application/yaml' },
+    body: () => `kind: TokenReview\nspec: {token: ${token}}`,
+    want: {
+      status: 415,
+      body: status(415, 'UnsupportedMediaType', 'Content-Type must be application/json'),
+    },
+  },
+  {
+    name: 'gzip content encoding',
+    headers: { ...JSON_CT, 'Content-Encoding': 'gzip' },
+    body: () => v1({ token }),
+    want: {
+      status: 415,
+      body: status(
+        415,
+        'UnsupportedMediaType',
+        'Content-Encoding is not supported; send the body uncompressed',
+      ),
+    },
+  },
   // size
-  { name: 'body one byte over the limit', body: () => v1({ token: 'x'.repeat(LIMIT) }).slice(0, LIMIT + 1), want: { status: 413, body: status(413, 'RequestEntityTooLarge', `request body is larger than ${LIMIT} bytes`) } },
-  { name: 'declared length far over the limit, nothing sent', headers: { ...JSON_CT, 'Content-Length': String(1024 * 1024 * 1024) }, body: () => '', want: { status: 413, body: status(413, 'RequestEntityTooLarge', `request body is larger than ${LIMIT} bytes`) } },
+  {
+    name: 'body one byte over the limit',
+    body: () => v1({ token: 'x'.repeat(LIMIT) }).slice(0, LIMIT + 1),
+    want: {
+      status: 413,
+      body: status(413, 'RequestEntityTooLarge', `request body is larger than ${LIMIT} bytes`),
+    },
+  },
+  {
+    name: 'declared length far over the limit, nothing sent',
+    headers: { ...JSON_CT, 'Content-Length': String(1024 * 1024 * 1024) },
+    body: () => '',
+    want: {
+      status: 413,
+      body: status(413, 'RequestEntityTooLarge', `request body is larger than ${LIMIT} bytes`),
+    },
+  },
   // methods and paths
-  ...['GET', 'PUT', 'DELETE', 'PATCH'].map((method) => ({ name: `${method} /authenticate`, method, body: () => (method === 'GET' || method === 'DELETE' ? '' : v1({ token })), want: { status: 405, body: status(405, 'MethodNotAllowed', 'only POST is allowed on /authenticate'), allow: 'POST' } })),
-  ...['/', '/authenticate/../metrics', '/apis/authentication.k8s.io/v1/tokenreviews', '/AUTHENTICATE'].map((path) => ({ name: `POST ${path}`, path, body: () => v1({ token }), want: { status: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') } })),
+  ...['GET', 'PUT', 'DELETE', 'PATCH'].map((method) => ({
+    name: `${method} /authenticate`,
+    method,
+    body: () => (method === 'GET' || method === 'DELETE' ? '' : v1({ token })),
+    want: {
+      status: 405,
+      body: status(405, 'MethodNotAllowed', 'only POST is allowed on /authenticate'),
+      allow: 'POST',
+    },
+  })),
+  ...[
+    '/',
+    '/authenticate/../metrics',
+    '/apis/authentication.k8s.io/v1/tokenreviews',
+    '/AUTHENTICATE',
+  ].map((path) => ({
+    name: `POST ${path}`,
+    path,
+    body: () => v1({ token }),
+    want: {
+      status: 404,
+      body: status(404, 'NotFound', 'the server could not find the requested resource'),
+    },
+  })),
 ]
 
 function send(c: Case): Promise<HttpsResponse> {
@@ -118,7 +279,10 @@ function send(c: Case): Promise<HttpsResponse> {
     url: `${w.base}${c.path ?? '/authenticate'}`,
     ca: w.ca.certPem,
     method: c.method ?? 'POST',
-    headers: { ...(c.headers ?? JSON_CT), ...(declared === undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) },
+    headers: {
+      ...(c.headers ?? JSON_CT),
+      ...(declared === undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}),
+    },
     body,
   })
 }
@@ -137,7 +301,11 @@ describe('malformed TokenReviews', () => {
   })
 
   it('the same token in a well-formed review is authenticated (the table above fails for its shape only)', async () => {
-    const res = await send({ name: 'ok', body: () => v1({ token }), want: { status: 200, body: null } })
+    const res = await send({
+      name: 'ok',
+      body: () => v1({ token }),
+      want: { status: 200, body: null },
+    })
     expect(res.statusCode).toBe(200)
     expect(JSON.parse(res.body)).toEqual({
       apiVersion: 'authentication.k8s.io/v1',
@@ -151,7 +319,10 @@ describe('malformed TokenReviews', () => {
 function openTls(): Promise<TLSSocket> {
   const port = Number(new URL(w.base).port)
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: w.ca.certPem }, () => resolve(socket))
+    const socket = connect(
+      { host: '127.0.0.1', port, servername: 'localhost', ca: w.ca.certPem },
+      () => resolve(socket),
+    )
     socket.once('error', reject)
   })
 }
@@ -175,8 +346,18 @@ describe('slow clients (slowloris)', () => {
   })
 
   it.each([
-    { name: 'headers trickled one byte at a time', headersTimeout: 1000, requestTimeout: 5000, send: 'headers' as const },
-    { name: 'headers complete, body trickled', headersTimeout: 1000, requestTimeout: 2000, send: 'body' as const },
+    {
+      name: 'headers trickled one byte at a time',
+      headersTimeout: 1000,
+      requestTimeout: 5000,
+      send: 'headers' as const,
+    },
+    {
+      name: 'headers complete, body trickled',
+      headersTimeout: 1000,
+      requestTimeout: 2000,
+      send: 'body' as const,
+    },
   ])('$name: cut off with 408 soon after the timeout', async (c) => {
     const server = w.webhook.server
     server.headersTimeout = c.headersTimeout

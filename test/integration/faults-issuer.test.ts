@@ -10,7 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { parseAuthenticationConfig } from '../../src/config/load.js'
 import { fixedClock } from '../../src/runtime/clock.js'
 import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
-import { createConfigAuthenticator, type ConfigAuthenticator } from '../../src/token/authenticator.js'
+import {
+  createConfigAuthenticator,
+  type ConfigAuthenticator,
+} from '../../src/token/authenticator.js'
 import type { AuthOutcome } from '../../src/token/types.js'
 import { NOW, VALID_EXP_S } from '../helpers/fixed-clock.js'
 import { startTestIssuer, testCA, type TestIssuer } from '../helpers/issuer.js'
@@ -19,7 +22,8 @@ const FETCH_TIMEOUT_MS = 400
 const RETRY_MS = 150
 /** Unknown-kid refetches are rate limited (1/s by default); shortened here, waited out with `pastRateLimit`. */
 const REFETCH_INTERVAL_MS = 200
-const pastRateLimit = (): Promise<void> => new Promise((r) => setTimeout(r, REFETCH_INTERVAL_MS + 20))
+const pastRateLimit = (): Promise<void> =>
+  new Promise((r) => setTimeout(r, REFETCH_INTERVAL_MS + 20))
 const open: Array<{ close(): Promise<void> }> = []
 
 afterEach(async () => {
@@ -66,7 +70,12 @@ const claims = (i: TestIssuer) => ({ iss: i.url, aud: 'my-client', exp: VALID_EX
 function summarize(o: AuthOutcome): unknown {
   if (o.kind === 'authenticated') return { kind: o.kind, username: o.user.username }
   if (o.kind === 'not-mine') return { kind: o.kind }
-  return { kind: o.kind, reason: o.rejection.reason, message: o.rejection.message, transient: o.rejection.transient }
+  return {
+    kind: o.kind,
+    reason: o.rejection.reason,
+    message: o.rejection.message,
+    transient: o.rejection.transient,
+  }
 }
 
 async function timed(p: Promise<AuthOutcome>): Promise<{ outcome: unknown; ms: number }> {
@@ -84,12 +93,26 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 3000): Prom
 }
 
 const OK = { kind: 'authenticated', username: 'jane' }
-const NOT_INITIALIZED = { kind: 'rejected', reason: 'issuer_not_ready', message: 'oidc: authenticator not initialized', transient: true }
-const BAD_SIG = { kind: 'rejected', reason: 'bad_signature', message: 'oidc: verify token: failed to verify signature: failed to verify id token signature', transient: false }
+const NOT_INITIALIZED = {
+  kind: 'rejected',
+  reason: 'issuer_not_ready',
+  message: 'oidc: authenticator not initialized',
+  transient: true,
+}
+const BAD_SIG = {
+  kind: 'rejected',
+  reason: 'bad_signature',
+  message: 'oidc: verify token: failed to verify signature: failed to verify id token signature',
+  transient: false,
+}
 const keysUnavailable = (detail: RegExp) => ({
   kind: 'rejected',
   reason: 'keys_unavailable',
-  message: expect.stringMatching(new RegExp(`^oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed ${detail.source}`)),
+  message: expect.stringMatching(
+    new RegExp(
+      `^oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed ${detail.source}`,
+    ),
+  ),
   transient: true,
 })
 
@@ -102,12 +125,21 @@ interface Answer {
 async function redirector(handler: (path: string) => Answer): Promise<{ origin: string }> {
   const ca = await testCA()
   const serving = await createServerCertificate(ca, { commonName: 'localhost' })
-  const server: Server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
-    const r = handler(new URL(req.url ?? '/', 'https://x').pathname)
-    res.writeHead(r.status, r.headers).end(r.body ?? '')
-  })
+  const server: Server = createServer(
+    { cert: serving.certPem, key: serving.keyPem },
+    (req, res) => {
+      const r = handler(new URL(req.url ?? '/', 'https://x').pathname)
+      res.writeHead(r.status, r.headers).end(r.body ?? '')
+    },
+  )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  open.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }) })
+  open.push({
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  })
   return { origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
 
@@ -118,7 +150,9 @@ describe('issuer down', () => {
     const auth = await authFor(i)
     const status = auth.issuers()[0]
     expect(status?.ready).toBe(false)
-    expect(status?.lastError).toMatch(new RegExp(`^Get "${i.discoveryURL}": (socket hang up|read ECONNRESET)`))
+    expect(status?.lastError).toMatch(
+      new RegExp(`^Get "${i.discoveryURL}": (socket hang up|read ECONNRESET)`),
+    )
     const r = await timed(auth.authenticate(i.sign(claims(i))))
     expect(r.outcome).toEqual(NOT_INITIALIZED)
     expect(r.ms).toBeLessThan(50)
@@ -137,7 +171,9 @@ describe('issuer down', () => {
     const rotated = i.rotate('RS256')
     await pastRateLimit()
     const r = await timed(auth.authenticate(i.sign(claims(i), { kid: rotated.kid })))
-    expect(r.outcome).toEqual(keysUnavailable(/Get "[^"]+\/jwks": (socket hang up|read ECONNRESET)/))
+    expect(r.outcome).toEqual(
+      keysUnavailable(/Get "[^"]+\/jwks": (socket hang up|read ECONNRESET)/),
+    )
     expect(r.ms).toBeLessThan(FETCH_TIMEOUT_MS + 300)
     expect(summarize(await auth.authenticate(known))).toEqual(OK)
     expect(auth.issuers()[0]?.ready).toBe(true)
@@ -177,7 +213,11 @@ describe('TLS and redirects', () => {
     const i = await issuerFor()
     const other = await createCertificateAuthority({ commonName: 'not the issuer CA' })
     const auth = await authFor(i, { certificateAuthority: other.certPem })
-    expect(auth.issuers()[0]?.lastError).toMatch(new RegExp(`^Get "${i.discoveryURL}": (self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate)`))
+    expect(auth.issuers()[0]?.lastError).toMatch(
+      new RegExp(
+        `^Get "${i.discoveryURL}": (self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate)`,
+      ),
+    )
     expect(summarize(await auth.authenticate(i.sign(claims(i))))).toEqual(NOT_INITIALIZED)
     expect(i.count('/jwks')).toBe(0)
   })
@@ -205,9 +245,14 @@ describe('TLS and redirects', () => {
 
   it('a discovery redirect to plain http is refused', async () => {
     const i = await issuerFor()
-    const r = await redirector(() => ({ status: 302, headers: { location: 'http://127.0.0.1:1/discovery' } }))
+    const r = await redirector(() => ({
+      status: 302,
+      headers: { location: 'http://127.0.0.1:1/discovery' },
+    }))
     const auth = await authFor(i, { discoveryURL: `${r.origin}/discovery` })
-    expect(auth.issuers()[0]?.lastError).toBe('Get "http://127.0.0.1:1/discovery": unsupported protocol scheme "http"')
+    expect(auth.issuers()[0]?.lastError).toBe(
+      'Get "http://127.0.0.1:1/discovery": unsupported protocol scheme "http"',
+    )
   })
 
   it('a JWKS behind a redirect is not followed: no keys, tokens fail with the fetch error', async () => {
@@ -215,7 +260,11 @@ describe('TLS and redirects', () => {
     let origin = ''
     const r = await redirector((path): Answer =>
       path === '/discovery'
-        ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ issuer: i.url, jwks_uri: `${origin}/jwks` }) }
+        ? {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ issuer: i.url, jwks_uri: `${origin}/jwks` }),
+          }
         : { status: 302, headers: { location: i.jwksURL } },
     )
     origin = r.origin
@@ -228,7 +277,9 @@ describe('TLS and redirects', () => {
     expect(rr.outcome).toEqual({
       kind: 'rejected',
       reason: 'keys_unavailable',
-      message: expect.stringMatching(/^oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed: 302 Found ?$/),
+      message: expect.stringMatching(
+        /^oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed: 302 Found ?$/,
+      ),
       transient: true,
     })
     expect(i.count('/jwks')).toBe(0)
@@ -237,8 +288,16 @@ describe('TLS and redirects', () => {
 
 describe('garbage, huge and lying documents', () => {
   it.each([
-    { name: 'garbage discovery', mode: 'garbage' as const, error: /^oidc: failed to decode provider discovery object: / },
-    { name: 'huge discovery', mode: 'huge' as const, error: /response body larger than 262144 bytes$/ },
+    {
+      name: 'garbage discovery',
+      mode: 'garbage' as const,
+      error: /^oidc: failed to decode provider discovery object: /,
+    },
+    {
+      name: 'huge discovery',
+      mode: 'huge' as const,
+      error: /response body larger than 262144 bytes$/,
+    },
     { name: 'discovery 500', mode: '500' as const, error: /^500 Internal Server Error: boom$/ },
   ])('$name: not initialized, with the reason', async ({ mode, error }) => {
     const i = await issuerFor()
@@ -262,20 +321,33 @@ describe('garbage, huge and lying documents', () => {
   it.each([
     { name: 'garbage JWKS', mode: 'garbage' as const, error: /^oidc: failed to decode keys: / },
     { name: 'huge JWKS', mode: 'huge' as const, error: /response body larger than 262144 bytes$/ },
-    { name: 'JWKS that is not a key set', mode: 'not-jwks' as const, error: /^oidc: failed to decode keys: "keys" is not an array/ },
-  ])('$name mid-run: last good keys stay, new kids fail with the reason', async ({ mode, error }) => {
-    const i = await issuerFor({ keyFamily: `faults-${mode}` })
-    const auth = await authFor(i)
-    const old = i.sign(claims(i))
-    i.knobs.jwks = mode
-    const rotated = i.rotate('RS256', { keepOld: true })
-    await pastRateLimit()
-    const r = await auth.authenticate(i.sign(claims(i), { kid: rotated.kid }))
-    expect(r.kind === 'rejected' && r.rejection.reason).toBe('keys_unavailable')
-    expect(r.kind === 'rejected' && r.rejection.message.replace(/^oidc: verify token: failed to verify signature: fetching keys /, '')).toMatch(error)
-    expect(auth.issuers()[0]?.lastError).toMatch(error)
-    expect(summarize(await auth.authenticate(old))).toEqual(OK)
-  })
+    {
+      name: 'JWKS that is not a key set',
+      mode: 'not-jwks' as const,
+      error: /^oidc: failed to decode keys: "keys" is not an array/,
+    },
+  ])(
+    '$name mid-run: last good keys stay, new kids fail with the reason',
+    async ({ mode, error }) => {
+      const i = await issuerFor({ keyFamily: `faults-${mode}` })
+      const auth = await authFor(i)
+      const old = i.sign(claims(i))
+      i.knobs.jwks = mode
+      const rotated = i.rotate('RS256', { keepOld: true })
+      await pastRateLimit()
+      const r = await auth.authenticate(i.sign(claims(i), { kid: rotated.kid }))
+      expect(r.kind === 'rejected' && r.rejection.reason).toBe('keys_unavailable')
+      expect(
+        r.kind === 'rejected' &&
+          r.rejection.message.replace(
+            /^oidc: verify token: failed to verify signature: fetching keys /,
+            '',
+          ),
+      ).toMatch(error)
+      expect(auth.issuers()[0]?.lastError).toMatch(error)
+      expect(summarize(await auth.authenticate(old))).toEqual(OK)
+    },
+  )
 
   it('a JWKS that drops the key in use: once refreshed, that key is refused', async () => {
     const i = await issuerFor({ keyFamily: 'faults-drop' })
@@ -286,7 +358,9 @@ describe('garbage, huge and lying documents', () => {
     // any unknown kid triggers the (rate-limited) refresh
     await pastRateLimit()
     const before = i.count('/jwks')
-    expect(summarize(await auth.authenticate(i.sign(claims(i), { kid: 'unknown' })))).toEqual(BAD_SIG)
+    expect(summarize(await auth.authenticate(i.sign(claims(i), { kid: 'unknown' })))).toEqual(
+      BAD_SIG,
+    )
     expect(i.count('/jwks')).toBe(before + 1)
     expect(summarize(await auth.authenticate(inUse))).toEqual(BAD_SIG)
   })

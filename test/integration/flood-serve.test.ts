@@ -29,7 +29,11 @@ const said: string[] = []
 
 beforeAll(async () => {
   issuer = await startTestIssuer({ keyFamily: 'flood-serve', algorithms: ['RS256'] })
-  const indented = issuer.caPem.trim().split('\n').map((l) => `      ${l}`).join('\n')
+  const indented = issuer.caPem
+    .trim()
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n')
   const files = await serveFiles(`apiVersion: apiserver.config.k8s.io/v1
 kind: AuthenticationConfiguration
 jwt:
@@ -72,7 +76,11 @@ afterAll(async () => {
 function metric(text: string, name: string, ...labels: string[]): number {
   const line = text
     .split('\n')
-    .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && labels.every((p) => l.includes(p)))
+    .find(
+      (l) =>
+        (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) &&
+        labels.every((p) => l.includes(p)),
+    )
   if (line === undefined) throw new Error(`metric ${name}{${labels.join(',')}} not exported`)
   return Number(line.slice(line.lastIndexOf(' ') + 1))
 }
@@ -95,13 +103,28 @@ describe('serve under a flood of invalid tokens', () => {
       expect(res.statusCode).toBe(200)
       return (JSON.parse(res.body) as { status: unknown }).status
     }
-    good = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S * 100, sub: 'jane', groups: ['dev'] })
+    good = issuer.sign({
+      iss: issuer.url,
+      aud: 'my-client',
+      exp: VALID_EXP_S * 100,
+      sub: 'jane',
+      groups: ['dev'],
+    })
     tokens.push(good)
-    expect(await review(good)).toEqual({ authenticated: true, user: { username: 'oidc:jane', groups: ['oidc:dev'] } })
+    expect(await review(good)).toEqual({
+      authenticated: true,
+      user: { username: 'oidc:jane', groups: ['oidc:dev'] },
+    })
 
     const header = b64url({ alg: 'RS256', kid: 'flood' })
     for (let i = 0; i < FLOOD; i++) {
-      const payload = b64url({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S * 100, sub: `m${i}`, jti: `flood-${i}` })
+      const payload = b64url({
+        iss: issuer.url,
+        aud: 'my-client',
+        exp: VALID_EXP_S * 100,
+        sub: `m${i}`,
+        jti: `flood-${i}`,
+      })
       tokens.push(`${header}.${payload}.${b64url(Buffer.alloc(256, i % 251))}`)
     }
     const jwksBefore = issuer.count('/jwks')
@@ -112,7 +135,8 @@ describe('serve under a flood of invalid tokens', () => {
         const token = tokens[next++] as string
         expect(await review(token)).toEqual({
           authenticated: false,
-          error: 'oidc: verify token: failed to verify signature: failed to verify id token signature',
+          error:
+            'oidc: verify token: failed to verify signature: failed to verify id token signature',
         })
       }
     }
@@ -122,15 +146,27 @@ describe('serve under a flood of invalid tokens', () => {
 
     const before = await scrape()
     const hits = metric(before, 'kube_oidc_webhook_cache_requests_total', 'result="hit"')
-    expect(await review(good)).toEqual({ authenticated: true, user: { username: 'oidc:jane', groups: ['oidc:dev'] } })
+    expect(await review(good)).toEqual({
+      authenticated: true,
+      user: { username: 'oidc:jane', groups: ['oidc:dev'] },
+    })
     const after = await scrape()
     expect(metric(after, 'kube_oidc_webhook_cache_requests_total', 'result="hit"')).toBe(hits + 1)
     expect(metric(after, 'kube_oidc_webhook_cache_entries', 'kind="positive"')).toBe(1)
     expect(metric(after, 'kube_oidc_webhook_cache_entries', 'kind="negative"')).toBe(1000)
     expect(metric(after, 'process_resident_memory_bytes')).toBeLessThan(400 * 1024 * 1024)
     const hash = /jwt_issuer_hash="(sha256:[0-9a-f]{64})"/.exec(after)?.[1] ?? ''
-    expect(metric(after, 'kube_oidc_webhook_verifications_total', `jwt_issuer_hash="${hash}"`)).toBe(FLOOD + 1)
-    expect(metric(after, 'apiserver_authentication_jwt_authenticator_jwks_fetch_last_timestamp_seconds', 'result="success"', `jwt_issuer_hash="${hash}"`)).toBeGreaterThan(0)
+    expect(
+      metric(after, 'kube_oidc_webhook_verifications_total', `jwt_issuer_hash="${hash}"`),
+    ).toBe(FLOOD + 1)
+    expect(
+      metric(
+        after,
+        'apiserver_authentication_jwt_authenticator_jwks_fetch_last_timestamp_seconds',
+        'result="success"',
+        `jwt_issuer_hash="${hash}"`,
+      ),
+    ).toBeGreaterThan(0)
     agent.destroy()
   }, 60_000)
 

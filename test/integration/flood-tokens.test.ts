@@ -17,7 +17,10 @@ import { WebhookMetrics } from '../../src/metrics/registry.js'
 import { fixedClock } from '../../src/runtime/clock.js'
 import { metricsObserver } from '../../src/service/metrics-observer.js'
 import { createReviewer } from '../../src/service/reviewer.js'
-import { createConfigAuthenticator, type ConfigAuthenticator } from '../../src/token/authenticator.js'
+import {
+  createConfigAuthenticator,
+  type ConfigAuthenticator,
+} from '../../src/token/authenticator.js'
 import type { TokenAuthenticator } from '../../src/token/types.js'
 import { NOW, VALID_EXP_S } from '../helpers/fixed-clock.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
@@ -62,16 +65,33 @@ beforeAll(async () => {
             username: { claim: 'sub', prefix: '' },
             groups: { expression: 'claims.?groups.orValue([]).map(g, "oidc:" + g)' },
           },
-          claimValidationRules: [{ expression: '!claims.?groups.orValue([]).exists(g, g == "banned")', message: 'banned' }],
+          claimValidationRules: [
+            {
+              expression: '!claims.?groups.orValue([]).exists(g, g == "banned")',
+              message: 'banned',
+            },
+          ],
         },
       ],
     }),
   )
   if (!parsed.ok) throw new Error(parsed.errors.join('; '))
-  metrics = new WebhookMetrics({ apiserverId: 'flood-test', defaultMetrics: false, clock: fixedClock(NOW) })
-  auth = createConfigAuthenticator(parsed.config, { clock: fixedClock(NOW), observer: metricsObserver(metrics) })
+  metrics = new WebhookMetrics({
+    apiserverId: 'flood-test',
+    defaultMetrics: false,
+    clock: fixedClock(NOW),
+  })
+  auth = createConfigAuthenticator(parsed.config, {
+    clock: fixedClock(NOW),
+    observer: metricsObserver(metrics),
+  })
   await auth.settled(10_000)
-  cache = new ResultCache({ ttlMs: 3_600_000, maxEntries: MAX_ENTRIES, negativeMaxEntries: NEGATIVE_MAX, clock: fixedClock(NOW) })
+  cache = new ResultCache({
+    ttlMs: 3_600_000,
+    maxEntries: MAX_ENTRIES,
+    negativeMaxEntries: NEGATIVE_MAX,
+    clock: fixedClock(NOW),
+  })
   metrics.observeCache(cache)
   reviewer = createReviewer({ current: () => auth, cache, logger: silentLogger, metrics })
 })
@@ -98,9 +118,10 @@ describe('a flood of distinct invalid tokens', () => {
     for (let i = 0; i < FLOOD; i += batch) {
       const pending: Promise<unknown>[] = []
       for (let j = i; j < Math.min(i + batch, FLOOD); j++) {
-        const token = j % 2 === 0
-          ? `${header}.${b64url(`{"iss":${JSON.stringify(issuer.url)},"aud":"my-client","exp":${VALID_EXP_S},"sub":"m","jti":"${j}"}`)}.${signature}`
-          : `${foreign}.${b64url(`{"iss":"https://elsewhere.example/${j}","exp":${VALID_EXP_S}}`)}.${signature}`
+        const token =
+          j % 2 === 0
+            ? `${header}.${b64url(`{"iss":${JSON.stringify(issuer.url)},"aud":"my-client","exp":${VALID_EXP_S},"sub":"m","jti":"${j}"}`)}.${signature}`
+            : `${foreign}.${b64url(`{"iss":"https://elsewhere.example/${j}","exp":${VALID_EXP_S}}`)}.${signature}`
         pending.push(reviewer.authenticate(token))
       }
       await Promise.all(pending)
@@ -116,20 +137,40 @@ describe('a flood of distinct invalid tokens', () => {
     expect(heapGrowth).toBeLessThan(32 * 1024 * 1024)
     expect(jwksFetches).toBeLessThanOrEqual(Math.ceil(seconds) + 1)
 
-    const hitsBefore = metricValue(await metrics.render(), 'kube_oidc_webhook_cache_requests_total', '{result="hit"}')
+    const hitsBefore = metricValue(
+      await metrics.render(),
+      'kube_oidc_webhook_cache_requests_total',
+      '{result="hit"}',
+    )
     expect((await reviewer.authenticate(good)).kind).toBe('authenticated')
     const text = await metrics.render()
-    expect(metricValue(text, 'kube_oidc_webhook_cache_requests_total', '{result="hit"}')).toBe(hitsBefore + 1)
-    expect(metricValue(text, 'kube_oidc_webhook_cache_entries', '{kind="negative"}')).toBe(NEGATIVE_MAX)
+    expect(metricValue(text, 'kube_oidc_webhook_cache_requests_total', '{result="hit"}')).toBe(
+      hitsBefore + 1,
+    )
+    expect(metricValue(text, 'kube_oidc_webhook_cache_entries', '{kind="negative"}')).toBe(
+      NEGATIVE_MAX,
+    )
     // Every flood token that claimed the issuer was reviewed afresh (none came from the cache).
-    expect(metricValue(text, 'kube_oidc_webhook_verifications_total', `{jwt_issuer_hash="${auth.issuers()[0]?.issuerHash}"}`)).toBe(FLOOD / 2 + 1)
+    expect(
+      metricValue(
+        text,
+        'kube_oidc_webhook_verifications_total',
+        `{jwt_issuer_hash="${auth.issuers()[0]?.issuerHash}"}`,
+      ),
+    ).toBe(FLOOD / 2 + 1)
   }, 120_000)
 })
 
 describe('CEL over a token with 10 000 groups', () => {
   it('maps and validates within a bounded time', async () => {
     const groups = Array.from({ length: 10_000 }, (_, i) => `team-${i}`)
-    const token = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S, sub: 'many', groups })
+    const token = issuer.sign({
+      iss: issuer.url,
+      aud: 'my-client',
+      exp: VALID_EXP_S,
+      sub: 'many',
+      groups,
+    })
     const started = performance.now()
     const outcome = await auth.authenticate(token)
     const ms = performance.now() - started
@@ -141,7 +182,13 @@ describe('CEL over a token with 10 000 groups', () => {
 
   it('a banned member among 10 000 groups is refused by the rule, also bounded', async () => {
     const groups = [...Array.from({ length: 9_999 }, (_, i) => `team-${i}`), 'banned']
-    const token = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S, sub: 'many', groups })
+    const token = issuer.sign({
+      iss: issuer.url,
+      aud: 'my-client',
+      exp: VALID_EXP_S,
+      sub: 'many',
+      groups,
+    })
     const started = performance.now()
     const outcome = await auth.authenticate(token)
     expect(performance.now() - started).toBeLessThan(2_000)

@@ -223,38 +223,31 @@ describe('ops: --key-cache-dir when the IdP hangs at restart', () => {
   // token is refused "not initialized" although cached keys could verify it.
   // Fix: seed from the cache at construction, in parallel with discovery.
   // When fixed, this test fails: drop `.failing`.
-  it(
-    'a restart verifies from the key cache at once, without waiting for a hung discovery',
-    async () => {
-      const config = authConfig(issuerEntry(issuer.url, issuer.caPem))
-      const sign = (sub: string): string =>
-        issuer.sign({ iss: issuer.url, aud: 'kubernetes', sub, exp: nowS() + 600 })
-      const first = await startOpsServe({ config, serve: { cacheTtlMs: 0, keyCacheDir: keyDir } })
-      try {
-        expect(await first.status(sign('warm'))).toEqual({
-          authenticated: true,
-          user: { username: 'oidc:warm' },
-        })
-        await eventually(
-          async () => (await readdir(keyDir)).length === 1,
-          3000,
-          'key cache written',
-        )
-      } finally {
-        await first.stop()
-      }
-      issuer.knobs.discovery = 'hang'
-      const second = await startOpsServe({ config, serve: { cacheTtlMs: 0, keyCacheDir: keyDir } })
-      try {
-        await new Promise((r) => setTimeout(r, 300))
-        expect(await second.status(sign('restarted'))).toEqual({
-          authenticated: true,
-          user: { username: 'oidc:restarted' },
-        })
-      } finally {
-        await second.stop()
-        issuer.knobs.discovery = 'ok'
-      }
-    },
-  )
+  it('a restart verifies from the key cache at once, without waiting for a hung discovery', async () => {
+    const config = authConfig(issuerEntry(issuer.url, issuer.caPem))
+    const sign = (sub: string): string =>
+      issuer.sign({ iss: issuer.url, aud: 'kubernetes', sub, exp: nowS() + 600 })
+    const first = await startOpsServe({ config, serve: { cacheTtlMs: 0, keyCacheDir: keyDir } })
+    try {
+      expect(await first.status(sign('warm'))).toEqual({
+        authenticated: true,
+        user: { username: 'oidc:warm' },
+      })
+      await eventually(async () => (await readdir(keyDir)).length === 1, 3000, 'key cache written')
+    } finally {
+      await first.stop()
+    }
+    issuer.knobs.discovery = 'hang'
+    const second = await startOpsServe({ config, serve: { cacheTtlMs: 0, keyCacheDir: keyDir } })
+    try {
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await second.status(sign('restarted'))).toEqual({
+        authenticated: true,
+        user: { username: 'oidc:restarted' },
+      })
+    } finally {
+      await second.stop()
+      issuer.knobs.discovery = 'ok'
+    }
+  })
 })

@@ -28,7 +28,10 @@ describe('has() on any operand (cel-go expandHasMacro)', () => {
     ['has(claims.data[0].groups__dot__io)', { type: 'bool', value: true }],
     ['has(claims.data[0].missing)', { type: 'bool', value: false }],
     ['has(claims["kubernetes.io"].node.uid)', { type: 'bool', value: true }],
-    ['has(claims.data[0].groups__dot__io) && !has(claims.data[0].x)', { type: 'bool', value: true }],
+    [
+      'has(claims.data[0].groups__dot__io) && !has(claims.data[0].x)',
+      { type: 'bool', value: true },
+    ],
     ['has(claims.kubernetes__dot__io.node)', { type: 'bool', value: true }],
     ['has(claims.missing.x)', { type: 'bool', error: 'no such key: missing' }],
   ])('%s', (expression, want) => {

@@ -20,12 +20,20 @@ function evaluate(expr: string): unknown {
 describe('cost limit on library macros', () => {
   it.each([
     ['nested two-variable all', 'lists.range(2000).all(i, v, lists.range(2000).all(j, w, i >= 0))'],
-    ['nested transformList', 'lists.range(2000).transformList(i, v, lists.range(2000).transformList(j, w, j)).size() > 0'],
-    ['sortBy with an expensive key', 'lists.range(2000).sortBy(i, lists.range(2000).map(x, x).size())'],
+    [
+      'nested transformList',
+      'lists.range(2000).transformList(i, v, lists.range(2000).transformList(j, w, j)).size() > 0',
+    ],
+    [
+      'sortBy with an expensive key',
+      'lists.range(2000).sortBy(i, lists.range(2000).map(x, x).size())',
+    ],
   ])('%s is cancelled', (_name, expr) => {
     // Which bound trips first (cost units or the wall-clock guard past 100k units) depends on speed.
     expect(evaluate(expr)).toEqual({
-      error: expect.stringMatching(/^operation cancelled: (actual cost|evaluation time) limit exceeded$/),
+      error: expect.stringMatching(
+        /^operation cancelled: (actual cost|evaluation time) limit exceeded$/,
+      ),
     })
   })
 

@@ -59,11 +59,17 @@ describe('compile_test.go', () => {
     return result.ok ? undefined : result.error.toString()
   }
 
-  it.each(compileCases.filter((c) => c.wantErr === undefined).map((c) => ({ ...c })))('$name compiles', (c) => {
-    expect(compileField(c)).toBeUndefined()
-  })
+  it.each(compileCases.filter((c) => c.wantErr === undefined).map((c) => ({ ...c })))(
+    '$name compiles',
+    (c) => {
+      expect(compileField(c)).toBeUndefined()
+    },
+  )
 
-  it.each(compileCases.filter((c) => c.wantErr !== undefined).map((c) => ({ ...c })))('$name fails', (c) => {
-    expect(compileField(c)).toContain(c.wantErr)
-  })
+  it.each(compileCases.filter((c) => c.wantErr !== undefined).map((c) => ({ ...c })))(
+    '$name fails',
+    (c) => {
+      expect(compileField(c)).toContain(c.wantErr)
+    },
+  )
 })

@@ -44,27 +44,31 @@ export async function startClaimServer(): Promise<ClaimServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-  const server: Server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
-    const path = new URL(req.url ?? '/', 'https://x').pathname
-    const served = state.current
-    const json = { 'content-type': 'application/json' }
-    if (served !== undefined && path.endsWith(WELL_KNOWN)) {
-      res.writeHead(200, json).end(served.discovery)
-      return
-    }
-    if (served !== undefined && path === '/.testing/keys') {
-      res.writeHead(200, json).end(served.jwks)
-      return
-    }
-    const claim = path.slice(1)
-    const token = served?.claimTokens[claim]
-    if ((claim === 'groups' || claim === 'rabbits') && token !== undefined) {
-      if (req.headers.authorization !== `Bearer ${claim}_token`) state.badAuthorizations.push(path)
-      res.writeHead(200, { 'content-type': 'application/jwt' }).end(token)
-      return
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' }).end(`unexpected URL: ${path}`)
-  })
+  const server: Server = createServer(
+    { cert: serving.certPem, key: serving.keyPem },
+    (req, res) => {
+      const path = new URL(req.url ?? '/', 'https://x').pathname
+      const served = state.current
+      const json = { 'content-type': 'application/json' }
+      if (served !== undefined && path.endsWith(WELL_KNOWN)) {
+        res.writeHead(200, json).end(served.discovery)
+        return
+      }
+      if (served !== undefined && path === '/.testing/keys') {
+        res.writeHead(200, json).end(served.jwks)
+        return
+      }
+      const claim = path.slice(1)
+      const token = served?.claimTokens[claim]
+      if ((claim === 'groups' || claim === 'rabbits') && token !== undefined) {
+        if (req.headers.authorization !== `Bearer ${claim}_token`)
+          state.badAuthorizations.push(path)
+        res.writeHead(200, { 'content-type': 'application/jwt' }).end(token)
+        return
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`unexpected URL: ${path}`)
+    },
+  )
   server.on('connection', (socket: Socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))

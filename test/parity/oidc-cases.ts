@@ -37,7 +37,12 @@ export interface WantUser {
 export interface OidcCase {
   readonly name: string
   /** `jwt[0].issuer`; url defaults to `https://auth.example.com`, audiences to `["my-client"]`. */
-  readonly issuer?: { url?: string; discoveryURL?: string; audiences?: string[]; audienceMatchPolicy?: string }
+  readonly issuer?: {
+    url?: string
+    discoveryURL?: string
+    audiences?: string[]
+    audienceMatchPolicy?: string
+  }
   /** Defaults to `{ username: { claim: 'username', prefix: '' } }`. */
   readonly claimMappings?: Json
   readonly claimValidationRules?: readonly Json[]
@@ -111,9 +116,14 @@ const TURTLE = {
 const TURTLE_EXTRA = [
   { key: 'bio.snorlax.org/1', valueExpression: 'string(claims.turtle.foo.bar.other1.bit2)' },
   { key: 'bio.snorlax.org/2', valueExpression: 'string(claims.turtle.foo.bar.baz.other1.bit3)' },
-  { key: 'bio.snorlax.org/3', valueExpression: "[string(claims.turtle.foo.bar.baz.other1.bit1)] + ['a', 'b', 'c']" },
+  {
+    key: 'bio.snorlax.org/3',
+    valueExpression: "[string(claims.turtle.foo.bar.baz.other1.bit1)] + ['a', 'b', 'c']",
+  },
 ]
-const TURTLE_RULES = [{ expression: 'claims.turtle.foo.other1.bit1 && !claims.turtle.foo.bar.other1.bit2' }]
+const TURTLE_RULES = [
+  { expression: 'claims.turtle.foo.other1.bit1 && !claims.turtle.foo.bar.other1.bit2' },
+]
 const TURTLE_USER_RULES = [
   { expression: 'user.username != "bad"' },
   { expression: 'user.uid == "007"' },
@@ -187,7 +197,8 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'invalid-email-verified-claim',
     claimMappings: { username: byClaim('email') },
     claims: base({ email: 'jane@example.com', email_verified: 'false' }),
-    wantErr: "oidc: parse 'email_verified' claim: json: cannot unmarshal string into Go value of type bool",
+    wantErr:
+      "oidc: parse 'email_verified' claim: json: cannot unmarshal string into Go value of type bool",
   },
   {
     name: 'groups',
@@ -213,7 +224,8 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     openIDConfig: DIST_OPENID,
     wantErr:
       'oidc: could not expand distributed claims: while getting distributed claim "groups": Get "{{.URL}}/groups": some unexpected oidc error',
-    unportable: 'injects a Go http.Client whose transport fails with a fixed text; no such seam in a config file',
+    unportable:
+      'injects a Go http.Client whose transport fails with a fixed text; no such seam in a config file',
   },
   {
     name: 'groups-distributed-malformed-claim-names',
@@ -305,7 +317,11 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   {
     name: 'group-string-claim-aggregated-not-supported',
     claimMappings: GROUPS_MAPPING,
-    claims: base({ username: 'jane', _claim_names: { groups: 'src1' }, _claim_sources: { src1: { JWT: 'some.jwt.token' } } }),
+    claims: base({
+      username: 'jane',
+      _claim_names: { groups: 'src1' },
+      _claim_sources: { src1: { JWT: 'some.jwt.token' } },
+    }),
     want: { name: 'jane' },
   },
   {
@@ -318,7 +334,8 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'invalid-groups-claim',
     claimMappings: GROUPS_MAPPING,
     claims: base({ username: 'jane', groups: 42 }),
-    wantErr: 'oidc: parse groups claim "groups": json: cannot unmarshal number into Go value of type string',
+    wantErr:
+      'oidc: parse groups claim "groups": json: cannot unmarshal number into Go value of type string',
   },
   {
     name: 'required-claim',
@@ -352,7 +369,9 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     wantErr: 'oidc: verify token: failed to verify signature: failed to verify id token signature',
     adjusted:
       "upstream's text comes from the test's own staticKeySet; kube-apiserver verifies against go-oidc's remote key set, which refetches on an unknown kid and then fails with this message",
-    upstream: { wantErr: 'oidc: verify token: failed to verify signature: no keys matches jwk keyid' },
+    upstream: {
+      wantErr: 'oidc: verify token: failed to verify signature: no keys matches jwk keyid',
+    },
   },
   {
     name: 'expired',
@@ -379,21 +398,32 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   },
   {
     name: 'multiple-audiences in authentication config, multiple matches',
-    issuer: { audiences: ['random-client', 'my-client', 'other-client'], audienceMatchPolicy: 'MatchAny' },
-    claims: base({ username: 'jane', aud: ['not-my-client', 'my-client', 'other-client'], azp: 'not-my-client' }),
+    issuer: {
+      audiences: ['random-client', 'my-client', 'other-client'],
+      audienceMatchPolicy: 'MatchAny',
+    },
+    claims: base({
+      username: 'jane',
+      aud: ['not-my-client', 'my-client', 'other-client'],
+      azp: 'not-my-client',
+    }),
     want: { name: 'jane' },
   },
   {
     name: 'multiple-audiences in authentication config, no match',
     issuer: { audiences: ['random-client', 'my-client'], audienceMatchPolicy: 'MatchAny' },
     claims: base({ username: 'jane', aud: ['not-my-client'], azp: 'not-my-client' }),
-    wantErr: 'oidc: verify token: oidc: expected audience in ["my-client" "random-client"] got ["not-my-client"]',
+    wantErr:
+      'oidc: verify token: oidc: expected audience in ["my-client" "random-client"] got ["not-my-client"]',
   },
   {
     name: 'nuanced audience validation using claim validation rules',
     issuer: { audiences: ['bar', 'foo', 'baz'], audienceMatchPolicy: 'MatchAny' },
     claimValidationRules: [
-      { expression: 'sets.equivalent(claims.aud, ["bar", "foo", "baz"])', message: 'audience must exactly contain [bar, foo, baz]' },
+      {
+        expression: 'sets.equivalent(claims.aud, ["bar", "foo", "baz"])',
+        message: 'audience must exactly contain [bar, foo, baz]',
+      },
     ],
     claims: base({ username: 'jane', aud: ['foo', 'bar', 'baz'], azp: 'not-my-client' }),
     want: { name: 'jane' },
@@ -402,7 +432,10 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'audience validation using claim validation rules fails',
     issuer: { audiences: ['bar', 'foo', 'baz'], audienceMatchPolicy: 'MatchAny' },
     claimValidationRules: [
-      { expression: 'sets.equivalent(claims.aud, ["bar", "foo", "baz"])', message: 'audience must exactly contain [bar, foo, baz]' },
+      {
+        expression: 'sets.equivalent(claims.aud, ["bar", "foo", "baz"])',
+        message: 'audience must exactly contain [bar, foo, baz]',
+      },
     ],
     claims: base({ username: 'jane', aud: ['foo', 'baz'], azp: 'not-my-client' }),
     wantErr:
@@ -446,7 +479,8 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     adjusted:
       'the Go test builds the verifier with oidc.Options.SupportedSigningAlgs defaulting to RS256; kube-apiserver with --authentication-config passes all nine asymmetric algorithms (reference §7), so PS256 on an RSA key verifies',
     upstream: {
-      wantErr: 'oidc: verify token: oidc: id token signed with unsupported algorithm, expected ["RS256"] got "PS256"',
+      wantErr:
+        'oidc: verify token: oidc: id token signed with unsupported algorithm, expected ["RS256"] got "PS256"',
     },
   },
   {
@@ -481,20 +515,23 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'invalid-sig-alg',
     claimMappings: { username: USERNAME_PREFIXED },
     wantInitErr: 'oidc: unsupported signing alg: "HS256"',
-    unportable: 'sets oidc.Options.SupportedSigningAlgs (legacy --oidc-signing-algs); the structured file has no such field',
+    unportable:
+      'sets oidc.Options.SupportedSigningAlgs (legacy --oidc-signing-algs); the structured file has no such field',
   },
   {
     name: 'client and ca mutually exclusive',
     claimMappings: { username: USERNAME_PREFIXED },
     wantInitErr: 'oidc: Client and CAContentProvider are mutually exclusive',
-    unportable: 'a Go-API misuse of oidc.Options (Client with CAContentProvider); not expressible in the file',
+    unportable:
+      'a Go-API misuse of oidc.Options (Client with CAContentProvider); not expressible in the file',
   },
   {
     name: 'keyset and discovery URL mutually exclusive',
     issuer: { discoveryURL: 'https://auth.example.com/foo' },
     claimMappings: { username: USERNAME_PREFIXED },
     wantInitErr: 'oidc: KeySet and DiscoveryURL are mutually exclusive',
-    unportable: 'a Go-API misuse of oidc.Options (static KeySet with discoveryURL); not expressible in the file',
+    unportable:
+      'a Go-API misuse of oidc.Options (static KeySet with discoveryURL); not expressible in the file',
   },
   {
     name: 'health check failure',
@@ -509,7 +546,12 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'accounts.google.com issuer',
     issuer: { url: 'https://accounts.google.com' },
     claimMappings: { username: byClaim('email') },
-    claims: { iss: 'accounts.google.com', email: 'thomas.jefferson@gmail.com', aud: 'my-client', exp: VALID },
+    claims: {
+      iss: 'accounts.google.com',
+      email: 'thomas.jefferson@gmail.com',
+      aud: 'my-client',
+      exp: VALID,
+    },
     want: { name: 'thomas.jefferson@gmail.com' },
   },
   {
@@ -522,7 +564,10 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'user validation rule fails for user.username',
     claimMappings: { username: byClaim('username', 'system:') },
     userValidationRules: [
-      { expression: "!user.username.startsWith('system:')", message: 'username cannot used reserved system: prefix' },
+      {
+        expression: "!user.username.startsWith('system:')",
+        message: 'username cannot used reserved system: prefix',
+      },
     ],
     claims: base({ username: 'jane' }),
     wantErr:
@@ -543,20 +588,26 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   },
   {
     name: 'claim validation rule with expression fails',
-    claimValidationRules: [{ expression: 'claims.hd == "example.com"', message: 'hd claim must be example.com' }],
+    claimValidationRules: [
+      { expression: 'claims.hd == "example.com"', message: 'hd claim must be example.com' },
+    ],
     claims: base({ username: 'jane' }),
     wantErr:
       'oidc: error evaluating claim validation expression: expression \'claims.hd == "example.com"\' resulted in error: no such key: hd',
   },
   {
     name: 'claim validation rule with expression',
-    claimValidationRules: [{ expression: 'claims.hd == "example.com"', message: 'hd claim must be example.com' }],
+    claimValidationRules: [
+      { expression: 'claims.hd == "example.com"', message: 'hd claim must be example.com' },
+    ],
     claims: base({ username: 'jane', hd: 'example.com' }),
     want: { name: 'jane' },
   },
   {
     name: 'claim validation rule with expression and nested claims',
-    claimValidationRules: [{ expression: 'claims.foo.bar == "baz"', message: 'foo.bar claim must be baz' }],
+    claimValidationRules: [
+      { expression: 'claims.foo.bar == "baz"', message: 'foo.bar claim must be baz' },
+    ],
     claims: base({ username: 'jane', hd: 'example.com', foo: { bar: 'baz' } }),
     want: { name: 'jane' },
   },
@@ -587,7 +638,12 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     claimMappings: turtleMappings('claims.turtle.foo.bar.baz.panda'),
     userValidationRules: TURTLE_USER_RULES,
     claims: base({ turtle: TURTLE }),
-    want: { name: 'snorlax', uid: '007', groups: ['snorlax', '007', 'santa', 'claus'], extra: TURTLE_EXTRA_WANT },
+    want: {
+      name: 'snorlax',
+      uid: '007',
+      groups: ['snorlax', '007', 'santa', 'claus'],
+      extra: TURTLE_EXTRA_WANT,
+    },
   },
   {
     name: 'claim mappings with expressions and deeply nested claim - success via optional',
@@ -608,7 +664,10 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   },
   {
     name: 'claim mappings with expressions and deeply nested claim - success - service account payload',
-    issuer: { url: 'https://kubernetes.default.svc', audiences: ['https://kubernetes.default.svc'] },
+    issuer: {
+      url: 'https://kubernetes.default.svc',
+      audiences: ['https://kubernetes.default.svc'],
+    },
     claimValidationRules: [
       {
         expression:
@@ -623,28 +682,60 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
         '"system:serviceaccount:" + claims.kubernetes__dot__io.namespace + ":" + claims.kubernetes__dot__io.serviceaccount.name',
       ),
       uid: byExpr('claims.kubernetes__dot__io.serviceaccount.uid'),
-      groups: byExpr('[ "system:serviceaccounts", "system:serviceaccounts:" + claims.kubernetes__dot__io.namespace ]'),
+      groups: byExpr(
+        '[ "system:serviceaccounts", "system:serviceaccounts:" + claims.kubernetes__dot__io.namespace ]',
+      ),
       extra: [
-        { key: 'authentication.x-kubernetes.io/pod-name', valueExpression: 'claims.kubernetes__dot__io.pod.name' },
-        { key: 'authentication.x-kubernetes.io/pod-uid', valueExpression: 'claims.kubernetes__dot__io.pod.uid' },
-        { key: 'authentication.x-kubernetes.io/node-name', valueExpression: 'claims.kubernetes__dot__io.node.name' },
-        { key: 'authentication.x-kubernetes.io/node-uid', valueExpression: 'claims.kubernetes__dot__io.node.uid' },
-        { key: 'authentication.x-kubernetes.io/credential-id', valueExpression: '"JTI=" + claims.jti' },
-        { key: 'test.x-kubernetes.io/warnafter', valueExpression: 'string(int(claims.kubernetes__dot__io.warnafter))' },
-        { key: 'test.x-kubernetes.io/namespace', valueExpression: 'claims.kubernetes__dot__io.namespace' },
+        {
+          key: 'authentication.x-kubernetes.io/pod-name',
+          valueExpression: 'claims.kubernetes__dot__io.pod.name',
+        },
+        {
+          key: 'authentication.x-kubernetes.io/pod-uid',
+          valueExpression: 'claims.kubernetes__dot__io.pod.uid',
+        },
+        {
+          key: 'authentication.x-kubernetes.io/node-name',
+          valueExpression: 'claims.kubernetes__dot__io.node.name',
+        },
+        {
+          key: 'authentication.x-kubernetes.io/node-uid',
+          valueExpression: 'claims.kubernetes__dot__io.node.uid',
+        },
+        {
+          key: 'authentication.x-kubernetes.io/credential-id',
+          valueExpression: '"JTI=" + claims.jti',
+        },
+        {
+          key: 'test.x-kubernetes.io/warnafter',
+          valueExpression: 'string(int(claims.kubernetes__dot__io.warnafter))',
+        },
+        {
+          key: 'test.x-kubernetes.io/namespace',
+          valueExpression: 'claims.kubernetes__dot__io.namespace',
+        },
       ],
     },
     userValidationRules: [
-      { expression: 'user.username.startsWith("system:serviceaccount:" + user.extra["test.x-kubernetes.io/namespace"][0] + ":")' },
+      {
+        expression:
+          'user.username.startsWith("system:serviceaccount:" + user.extra["test.x-kubernetes.io/namespace"][0] + ":")',
+      },
       { expression: 'user.uid != ""' },
       { expression: '"system:serviceaccounts" in user.groups && user.groups.size() == 2' },
-      { expression: 'user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__node__dash__name[0] == "127.0.0.1"' },
+      {
+        expression:
+          'user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__node__dash__name[0] == "127.0.0.1"',
+      },
       {
         expression:
           'user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__credential__dash__id[0] == user.extra.authentication__dot__kubernetes__dot__io__slash__credential__dash__id[0]',
       },
       { expression: 'user.extra["test.x-kubernetes.io/warnafter"][0] == "1700081020"' },
-      { expression: 'has(user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__pod__dash__name)' },
+      {
+        expression:
+          'has(user.extra.authentication__dot__x__dash__kubernetes__dot__io__slash__pod__dash__name)',
+      },
       { expression: 'user.extra[?"test.x-kubernetes.io/missing"].orValue([]) == []' },
     ],
     claims: {
@@ -673,7 +764,9 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
         'authentication.x-kubernetes.io/node-name': ['127.0.0.1'],
         'authentication.x-kubernetes.io/node-uid': ['58456cb0-dd00-45ed-b797-5578fdceaced'],
         'authentication.kubernetes.io/credential-id': ['JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a'],
-        'authentication.x-kubernetes.io/credential-id': ['JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a'],
+        'authentication.x-kubernetes.io/credential-id': [
+          'JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a',
+        ],
         'test.x-kubernetes.io/warnafter': ['1700081020'],
         'test.x-kubernetes.io/namespace': ['kube-system'],
       },
@@ -728,7 +821,9 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     name: 'groups claim with expression',
     claimMappings: {
       username: byClaim('username', 'oidc:'),
-      groups: byExpr('(claims.roles.split(",") + claims.other_roles.split(",")).map(role, "groups:" + role)'),
+      groups: byExpr(
+        '(claims.roles.split(",") + claims.other_roles.split(",")).map(role, "groups:" + role)',
+      ),
     },
     claims: base({ username: 'jane', roles: 'foo,bar', other_roles: 'baz,qux' }),
     want: { name: 'oidc:jane', groups: ['groups:foo', 'groups:bar', 'groups:baz', 'groups:qux'] },
@@ -748,7 +843,13 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   {
     name: 'extra claim mapping with expression',
     claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
-    claims: base({ username: 'jane', groups: ['team1', 'team2'], uid: '1234', foo: 'bar', bar: ['baz', 'qux'] }),
+    claims: base({
+      username: 'jane',
+      groups: ['team1', 'team2'],
+      uid: '1234',
+      foo: 'bar',
+      bar: ['baz', 'qux'],
+    }),
     want: {
       name: 'jane',
       groups: ['team1', 'team2'],
@@ -761,20 +862,36 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     claimMappings: {
       username: byExpr('claims.username'),
       extra: [
-        { key: 'example.org/admin', valueExpression: '(has(claims.is_admin) && claims.is_admin) ? "true":""' },
-        { key: 'example.org/admin_1', valueExpression: 'claims.?is_admin.orValue(false) == true ? "true":""' },
-        { key: 'example.org/non_existent', valueExpression: 'claims.?non_existent.orValue("default") == "default" ? "true":""' },
+        {
+          key: 'example.org/admin',
+          valueExpression: '(has(claims.is_admin) && claims.is_admin) ? "true":""',
+        },
+        {
+          key: 'example.org/admin_1',
+          valueExpression: 'claims.?is_admin.orValue(false) == true ? "true":""',
+        },
+        {
+          key: 'example.org/non_existent',
+          valueExpression: 'claims.?non_existent.orValue("default") == "default" ? "true":""',
+        },
       ],
     },
     claims: base({ username: 'jane', is_admin: true }),
     want: {
       name: 'jane',
-      extra: { 'example.org/admin': ['true'], 'example.org/admin_1': ['true'], 'example.org/non_existent': ['true'] },
+      extra: {
+        'example.org/admin': ['true'],
+        'example.org/admin_1': ['true'],
+        'example.org/non_existent': ['true'],
+      },
     },
   },
   {
     name: 'hardcoded extra claim mapping',
-    claimMappings: { username: byExpr('claims.username'), extra: [{ key: 'example.org/admin', valueExpression: '"true"' }] },
+    claimMappings: {
+      username: byExpr('claims.username'),
+      extra: [{ key: 'example.org/admin', valueExpression: '"true"' }],
+    },
     claims: base({ username: 'jane', is_admin: true }),
     want: { name: 'jane', extra: { 'example.org/admin': ['true'] } },
   },
@@ -784,13 +901,25 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
       ...EXPR_MAPPINGS,
       extra: [...FOO_BAR_EXTRA, { key: 'example.org/foo', valueExpression: 'claims.bar' }],
     },
-    claims: base({ username: 'jane', groups: ['team1', 'team2'], uid: '1234', foo: 'bar', bar: ['baz', 'qux'] }),
+    claims: base({
+      username: 'jane',
+      groups: ['team1', 'team2'],
+      uid: '1234',
+      foo: 'bar',
+      bar: ['baz', 'qux'],
+    }),
     wantInitErr: 'claimMappings.extra[2].key: Duplicate value: "example.org/foo"',
   },
   {
     name: 'disallowed issuer via configured value',
     claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
-    claims: base({ username: 'jane', groups: ['team1', 'team2'], uid: '1234', foo: 'bar', bar: ['baz', 'qux'] }),
+    claims: base({
+      username: 'jane',
+      groups: ['team1', 'team2'],
+      uid: '1234',
+      foo: 'bar',
+      bar: ['baz', 'qux'],
+    }),
     wantInitErr:
       'issuer.url: Invalid value: "https://auth.example.com": URL must not overlap with disallowed issuers: [https://auth.example.com]',
     unportable:
@@ -799,8 +928,19 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   {
     name: 'extra claim mapping, empty string value for key',
     claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
-    claims: base({ username: 'jane', groups: ['team1', 'team2'], uid: '1234', foo: '', bar: ['baz', 'qux'] }),
-    want: { name: 'jane', groups: ['team1', 'team2'], uid: '1234', extra: { 'example.org/bar': ['baz', 'qux'] } },
+    claims: base({
+      username: 'jane',
+      groups: ['team1', 'team2'],
+      uid: '1234',
+      foo: '',
+      bar: ['baz', 'qux'],
+    }),
+    want: {
+      name: 'jane',
+      groups: ['team1', 'team2'],
+      uid: '1234',
+      extra: { 'example.org/bar': ['baz', 'qux'] },
+    },
   },
   {
     name: 'extra claim mapping with user validation rule succeeds',
@@ -813,7 +953,8 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     },
     userValidationRules: [
       {
-        expression: "'bar' in user.extra['example.org/foo'] && 'qux' in user.extra['example.org/baz']",
+        expression:
+          "'bar' in user.extra['example.org/foo'] && 'qux' in user.extra['example.org/baz']",
         message: 'example.org/foo must be bar and example.org/baz must be qux',
       },
     ],
@@ -856,7 +997,11 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
   discoveryCase('discovery-url', AUTH, ''),
   discoveryCase('discovery url, issuer has a path', 'https://auth.example.com/a/b/foo', ''),
   discoveryCase('discovery url has a path, issuer url has no path', AUTH, '/c/d/bar'),
-  discoveryCase('discovery url and issuer url have paths', 'https://auth.example.com/a/b/foo', '/c/d/bar'),
+  discoveryCase(
+    'discovery url and issuer url have paths',
+    'https://auth.example.com/a/b/foo',
+    '/c/d/bar',
+  ),
   discoveryCase(
     'discovery url and issuer url have paths, issuer url has trailing slash',
     'https://auth.example.com/a/b/foo/',

@@ -15,7 +15,14 @@ import { createConfigAuthenticator } from '../../src/token/authenticator.js'
 import type { AuthOutcome } from '../../src/token/types.js'
 import { signJwt } from '../helpers/tokens.js'
 import { startClaimServer, type ClaimServer } from './claim-server.js'
-import { NOW, OIDC_TOKEN_CASES, type CaseKey, type Json, type KeyFile, type OidcCase } from './oidc-cases.js'
+import {
+  NOW,
+  OIDC_TOKEN_CASES,
+  type CaseKey,
+  type Json,
+  type KeyFile,
+  type OidcCase,
+} from './oidc-cases.js'
 
 /** Go's `fmt.Sprintf("%v", time.Unix(expired.Unix(), 0))` with TZ=UTC. */
 const EXPIRED_TEXT = '2009-11-10 22:00:00 +0000 UTC'
@@ -33,7 +40,10 @@ function keyFile(file: KeyFile): KeyPair {
     const generated = file.startsWith('rsa')
       ? generateKeyPairSync('rsa', { modulusLength: 2048 })
       : generateKeyPairSync('ec', { namedCurve: 'secp521r1' })
-    pair = { privateKey: generated.privateKey, publicJwk: generated.publicKey.export({ format: 'jwk' }) as JWK }
+    pair = {
+      privateKey: generated.privateKey,
+      publicJwk: generated.publicKey.export({ format: 'jwk' }) as JWK,
+    }
     keyFiles.set(file, pair)
   }
   return pair
@@ -49,11 +59,18 @@ async function publicJwk(key: CaseKey): Promise<JWK> {
 /** go-jose's compact serialization with a JSONWebKey signer: header `{alg, kid}`. */
 async function sign(key: CaseKey, claims: Json): Promise<string> {
   const { kid } = await publicJwk(key)
-  return signJwt(key.alg, keyFile(key.file).privateKey, { alg: key.alg, kid }, JSON.stringify(claims))
+  return signJwt(
+    key.alg,
+    keyFile(key.file).privateKey,
+    { alg: key.alg, kid },
+    JSON.stringify(claims),
+  )
 }
 
 function substitute<T>(value: T, url: string): T {
-  return JSON.parse(JSON.stringify(value).replaceAll('{{.URL}}', url).replaceAll('{{.Expired}}', EXPIRED_TEXT)) as T
+  return JSON.parse(
+    JSON.stringify(value).replaceAll('{{.URL}}', url).replaceAll('{{.Expired}}', EXPIRED_TEXT),
+  ) as T
 }
 
 function configFor(c: OidcCase, server: ClaimServer, forInit: boolean): string {
@@ -63,14 +80,25 @@ function configFor(c: OidcCase, server: ClaimServer, forInit: boolean): string {
     audiences: c.issuer?.audiences ?? ['my-client'],
     certificateAuthority: server.caPem,
   }
-  if (c.issuer?.audienceMatchPolicy !== undefined) issuer.audienceMatchPolicy = c.issuer.audienceMatchPolicy
-  if (c.issuer?.discoveryURL !== undefined) issuer.discoveryURL = substitute(c.issuer.discoveryURL, server.url)
-  else if (c.wantNotInitialized) issuer.discoveryURL = 'https://127.0.0.1:1/.well-known/openid-configuration'
-  else if (!forInit && url !== server.url) issuer.discoveryURL = `${server.url}/.well-known/openid-configuration`
-  const entry: Json = { issuer, claimMappings: c.claimMappings ?? { username: { claim: 'username', prefix: '' } } }
+  if (c.issuer?.audienceMatchPolicy !== undefined)
+    issuer.audienceMatchPolicy = c.issuer.audienceMatchPolicy
+  if (c.issuer?.discoveryURL !== undefined)
+    issuer.discoveryURL = substitute(c.issuer.discoveryURL, server.url)
+  else if (c.wantNotInitialized)
+    issuer.discoveryURL = 'https://127.0.0.1:1/.well-known/openid-configuration'
+  else if (!forInit && url !== server.url)
+    issuer.discoveryURL = `${server.url}/.well-known/openid-configuration`
+  const entry: Json = {
+    issuer,
+    claimMappings: c.claimMappings ?? { username: { claim: 'username', prefix: '' } },
+  }
   if (c.claimValidationRules !== undefined) entry.claimValidationRules = c.claimValidationRules
   if (c.userValidationRules !== undefined) entry.userValidationRules = c.userValidationRules
-  return JSON.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AuthenticationConfiguration', jwt: [entry] })
+  return JSON.stringify({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AuthenticationConfiguration',
+    jwt: [entry],
+  })
 }
 
 async function serve(c: OidcCase, server: ClaimServer): Promise<void> {
@@ -82,7 +110,9 @@ async function serve(c: OidcCase, server: ClaimServer): Promise<void> {
     claimTokens[claim] = await sign(signing, substitute(body, server.url))
   }
   server.current = {
-    discovery: JSON.stringify(substitute(c.openIDConfig ?? { issuer: url, jwks_uri: '{{.URL}}/.testing/keys' }, server.url)),
+    discovery: JSON.stringify(
+      substitute(c.openIDConfig ?? { issuer: url, jwks_uri: '{{.URL}}/.testing/keys' }, server.url),
+    ),
     jwks: JSON.stringify({ keys }),
     claimTokens,
   }
@@ -91,13 +121,19 @@ async function serve(c: OidcCase, server: ClaimServer): Promise<void> {
 /** Upstream's expectation in our terms: user.DefaultInfo's nil fields are our empty ones. */
 function expected(c: OidcCase, url: string): unknown {
   if (c.wantSkip) return { kind: 'not-mine' }
-  if (c.wantNotInitialized) return { kind: 'rejected', message: 'oidc: authenticator not initialized' }
+  if (c.wantNotInitialized)
+    return { kind: 'rejected', message: 'oidc: authenticator not initialized' }
   if (c.wantErr !== undefined) return { kind: 'rejected', message: substitute(c.wantErr, url) }
   const want = c.want
   if (want === undefined) throw new Error(`case ${c.name} has no expectation`)
   return {
     kind: 'authenticated',
-    user: { username: want.name, uid: want.uid ?? '', groups: want.groups ?? [], extra: want.extra ?? {} },
+    user: {
+      username: want.name,
+      uid: want.uid ?? '',
+      groups: want.groups ?? [],
+      extra: want.extra ?? {},
+    },
   }
 }
 
@@ -148,7 +184,10 @@ describe('oidc_test.go TestToken parity', () => {
     await serve(c, server)
     const parsed = parseAuthenticationConfig(configFor(c, server, false))
     if (!parsed.ok) throw new Error(`config refused: ${parsed.errors.join('; ')}`)
-    const auth = createConfigAuthenticator(parsed.config, { clock: fixedClock(new Date(NOW * 1000)), discoveryRetryMs: 60_000 })
+    const auth = createConfigAuthenticator(parsed.config, {
+      clock: fixedClock(new Date(NOW * 1000)),
+      discoveryRetryMs: 60_000,
+    })
     try {
       await auth.settled(10_000)
       const claims = substitute(c.claims ?? {}, server.url)
@@ -169,4 +208,3 @@ describe('oidc_test.go TestToken parity', () => {
   // Listed so the report shows them; each names the Go-only seam it needs.
   it.skip.each(unportable)('$name (unportable: $unportable)', () => undefined)
 })
-

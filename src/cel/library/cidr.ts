@@ -8,7 +8,13 @@ import type { Environment } from '@marcbachmann/cel-js'
 import { INTERNAL_PREFIX } from '../rename.js'
 import { CelIP } from './ip.js'
 import type { NetAddress, NetPrefix } from './net-address.js'
-import { formatAddress, maskAddress, parseIPAddress, parsePrefix, sameAddress } from './net-address.js'
+import {
+  formatAddress,
+  maskAddress,
+  parseIPAddress,
+  parsePrefix,
+  sameAddress,
+} from './net-address.js'
 
 /** The runtime value of a CEL `net.CIDR`. */
 export class CelCIDR {
@@ -45,24 +51,30 @@ export function registerCIDR(env: Environment): void {
         return false
       }
     })
-    .registerFunction(`${INTERNAL_PREFIX}string(net.CIDR): string`, (c: CelCIDR) =>
-      `${formatAddress(c.prefix.addr)}/${c.prefix.bits}`,
+    .registerFunction(
+      `${INTERNAL_PREFIX}string(net.CIDR): string`,
+      (c: CelCIDR) => `${formatAddress(c.prefix.addr)}/${c.prefix.bits}`,
     )
     .registerFunction('net.CIDR.containsIP(string): bool', (c: CelCIDR, s: string) =>
       containsIP(c, parseIPAddress(s)),
     )
-    .registerFunction('net.CIDR.containsIP(net.IP): bool', (c: CelCIDR, ip: CelIP) => containsIP(c, ip.addr))
+    .registerFunction('net.CIDR.containsIP(net.IP): bool', (c: CelCIDR, ip: CelIP) =>
+      containsIP(c, ip.addr),
+    )
     .registerFunction('net.CIDR.containsCIDR(string): bool', (c: CelCIDR, s: string) =>
       containsCIDR(c, toCIDR(s)),
     )
     .registerFunction('net.CIDR.containsCIDR(net.CIDR): bool', containsCIDR)
     .registerFunction('net.CIDR.ip(): net.IP', (c: CelCIDR) => new CelIP(c.prefix.addr))
-    .registerFunction('net.CIDR.masked(): net.CIDR', (c: CelCIDR) =>
-      new CelCIDR({ addr: maskAddress(c.prefix.addr, c.prefix.bits), bits: c.prefix.bits }),
+    .registerFunction(
+      'net.CIDR.masked(): net.CIDR',
+      (c: CelCIDR) =>
+        new CelCIDR({ addr: maskAddress(c.prefix.addr, c.prefix.bits), bits: c.prefix.bits }),
     )
     .registerFunction('net.CIDR.prefixLength(): int', (c: CelCIDR) => BigInt(c.prefix.bits))
     .registerOperator(
       'net.CIDR == net.CIDR',
-      (x: CelCIDR, y: CelCIDR) => x.prefix.bits === y.prefix.bits && sameAddress(x.prefix.addr, y.prefix.addr),
+      (x: CelCIDR, y: CelCIDR) =>
+        x.prefix.bits === y.prefix.bits && sameAddress(x.prefix.addr, y.prefix.addr),
     )
 }

@@ -88,7 +88,11 @@ export function identifier(node: CelNode | undefined, at: CelNode): string {
 }
 
 /** Key and value types of a comprehension range: list(T) -> (int, T), map(K, V) -> (K, V). */
-export function rangeTypes(chk: MacroChecker, node: CelNode, type: MacroType): [MacroType, MacroType] {
+export function rangeTypes(
+  chk: MacroChecker,
+  node: CelNode,
+  type: MacroType,
+): [MacroType, MacroType] {
   if (type.kind === 'dyn') return [chk.dynType, chk.dynType]
   if (type.kind === 'list') return [chk.registry.getType('int'), type.valueType ?? chk.dynType]
   if (type.kind === 'map') return [type.keyType ?? chk.dynType, type.valueType ?? chk.dynType]
@@ -103,7 +107,11 @@ export function rangeTypes(chk: MacroChecker, node: CelNode, type: MacroType): [
 export function rangeEntries(value: unknown): Array<[unknown, unknown]> {
   if (Array.isArray(value)) return value.map((v, i): [unknown, unknown] => [BigInt(i), v])
   if (value instanceof Set) return [...value].map((v, i): [unknown, unknown] => [BigInt(i), v])
-  if (value instanceof Map) return [...(value as Map<unknown, unknown>).keys()].map((k) => [k, (value as Map<unknown, unknown>).get(k)])
+  if (value instanceof Map)
+    return [...(value as Map<unknown, unknown>).keys()].map((k) => [
+      k,
+      (value as Map<unknown, unknown>).get(k),
+    ])
   if (typeof value === 'object' && value !== null) return Object.entries(value)
   throw new Error('expression cannot be range of a comprehension (must be list, map, or dynamic)')
 }
@@ -111,7 +119,11 @@ export function rangeEntries(value: unknown): Array<[unknown, unknown]> {
 function requireBool(chk: MacroChecker, node: CelNode, ctx: MacroContext, what: string): void {
   const t = chk.check(node, ctx)
   if (t.kind !== 'dyn' && t.name !== 'bool') {
-    throw chk.createError('invalid_macro_argument', `${what} must return bool, got '${celTypeName(chk.formatType(t))}'`, node)
+    throw chk.createError(
+      'invalid_macro_argument',
+      `${what} must return bool, got '${celTypeName(chk.formatType(t))}'`,
+      node,
+    )
   }
 }
 
@@ -132,7 +144,8 @@ function typeCheck(chk: MacroChecker, m: TwoVarMacro, ctx: MacroContext): MacroT
       return chk.registry.getMapType(keyType, chk.check(m.body, m.secondCtx))
     case 'transformMapEntry': {
       const t = chk.check(m.body, m.secondCtx)
-      if (t.kind === 'map' || t.kind === 'dyn') return t.kind === 'map' ? t : chk.registry.getMapType(chk.dynType, chk.dynType)
+      if (t.kind === 'map' || t.kind === 'dyn')
+        return t.kind === 'map' ? t : chk.registry.getMapType(chk.dynType, chk.dynType)
       throw chk.createError(
         'invalid_macro_argument',
         `transformMapEntry expression must return a map, got '${celTypeName(chk.formatType(t))}'`,
@@ -149,7 +162,8 @@ function mapKey(key: unknown): unknown {
 function evaluate(ev: MacroEvaluator, m: TwoVarMacro, ctx: MacroContext): unknown {
   const firstCtx = m.firstCtx
   const secondCtx = m.secondCtx
-  if (firstCtx === undefined || secondCtx === undefined) throw new Error('cel: macro evaluated before type check')
+  if (firstCtx === undefined || secondCtx === undefined)
+    throw new Error('cel: macro evaluated before type check')
   const entries = rangeEntries(ev.run(m.receiver, ctx))
   const outer = firstCtx.reuse(ctx)
   const inner = secondCtx.reuse(outer)
@@ -224,14 +238,28 @@ function expander(kind: Kind, withFilter: boolean) {
     const body = args[withFilter ? 3 : 2]
     if (receiver === null || body === undefined) throw new Error(`${kind}: missing arguments`)
     // Synchronous evaluation: every function in these environments is synchronous.
-    return { kind, receiver, first, second, filter, body, units: nodeCount(filter, body), async: false, typeCheck, evaluate }
+    return {
+      kind,
+      receiver,
+      first,
+      second,
+      filter,
+      body,
+      units: nodeCount(filter, body),
+      async: false,
+      typeCheck,
+      evaluate,
+    }
   }
 }
 
 /** Registers the two-variable comprehension macros. */
 export function registerComprehensions(env: Environment): void {
   const macro = (signature: string, kind: Kind, withFilter = false): void => {
-    env.registerFunction(signature, expander(kind, withFilter) as unknown as (...a: unknown[]) => unknown)
+    env.registerFunction(
+      signature,
+      expander(kind, withFilter) as unknown as (...a: unknown[]) => unknown,
+    )
   }
   macro('list.all(ast, ast, ast): bool', 'all')
   macro('list.exists(ast, ast, ast): bool', 'exists')

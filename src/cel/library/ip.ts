@@ -68,14 +68,19 @@ export function registerIP(env: Environment): void {
     })
     .registerType('IPNamespace', IPNamespace)
     .registerConstant('ip', 'IPNamespace', new IPNamespace())
-    .registerFunction('IPNamespace.isCanonical(string): bool', (_: unknown, s: string) =>
-      formatAddress(parseIPAddress(s)) === s,
+    .registerFunction(
+      'IPNamespace.isCanonical(string): bool',
+      (_: unknown, s: string) => formatAddress(parseIPAddress(s)) === s,
     )
-    .registerFunction(`${INTERNAL_PREFIX}string(net.IP): string`, (v: CelIP) => formatAddress(v.addr))
+    .registerFunction(`${INTERNAL_PREFIX}string(net.IP): string`, (v: CelIP) =>
+      formatAddress(v.addr),
+    )
     .registerFunction('net.IP.family(): int', (v: CelIP) => (is4(v.addr) ? 4n : 6n))
     .registerFunction('net.IP.isUnspecified(): bool', (v: CelIP) => isUnspecified(v.addr))
     .registerFunction('net.IP.isLoopback(): bool', (v: CelIP) => isLoopback(v.addr))
-    .registerFunction('net.IP.isLinkLocalMulticast(): bool', (v: CelIP) => isLinkLocalMulticast(v.addr))
+    .registerFunction('net.IP.isLinkLocalMulticast(): bool', (v: CelIP) =>
+      isLinkLocalMulticast(v.addr),
+    )
     .registerFunction('net.IP.isLinkLocalUnicast(): bool', (v: CelIP) => isLinkLocalUnicast(v.addr))
     .registerFunction('net.IP.isGlobalUnicast(): bool', (v: CelIP) => isGlobalUnicast(v.addr))
     .registerOperator('net.IP == net.IP', (x: CelIP, y: CelIP) => sameAddress(x.addr, y.addr))

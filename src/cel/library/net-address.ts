@@ -27,7 +27,8 @@ function parseIPv4Into(s: string, out: Uint8Array, offset: number): void {
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i)
     if (ch >= 0x30 && ch <= 0x39) {
-      if (digits === 1 && field === 0) throw new AddressError('IPv4 field has octet with leading zero')
+      if (digits === 1 && field === 0)
+        throw new AddressError('IPv4 field has octet with leading zero')
       field = field * 10 + (ch - 0x30)
       digits++
       if (field > 255) throw new AddressError('IPv4 field has value >255')
@@ -79,8 +80,14 @@ function parseIPv6(input: string): NetAddress {
     }
     if (off === 0) throw new AddressError('each colon-separated field must have at least one digit')
     if (off < s.length && s[off] === '.') {
-      if (ellipsis < 0 && i !== 12) throw new AddressError('embedded IPv4 address must replace the final 2 fields of the address')
-      if (i + 4 > 16) throw new AddressError('too many hex fields to fit an embedded IPv4 at the end of the address')
+      if (ellipsis < 0 && i !== 12)
+        throw new AddressError(
+          'embedded IPv4 address must replace the final 2 fields of the address',
+        )
+      if (i + 4 > 16)
+        throw new AddressError(
+          'too many hex fields to fit an embedded IPv4 at the end of the address',
+        )
       parseIPv4Into(s, bytes, i)
       s = ''
       i += 4
@@ -140,7 +147,9 @@ export function parseIPAddress(raw: string): NetAddress {
     addr = parseAddr(raw)
   } catch (err) {
     if (!(err instanceof AddressError)) throw err
-    throw new Error(`IP Address parse error during conversion from string: ParseAddr: ${err.message}`)
+    throw new Error(
+      `IP Address parse error during conversion from string: ParseAddr: ${err.message}`,
+    )
   }
   if (addr.zone !== '') throw new Error('IP address with zone value is not allowed')
   if (is4In6(addr)) throw new Error('IPv4-mapped IPv6 address is not allowed')
@@ -154,7 +163,7 @@ export function parsePrefix(raw: string): NetPrefix {
   const fail = (why: string): never => {
     throw new Error(`${outer}: ${outer}: netip.ParsePrefix: ${why}`)
   }
-  if (slash < 0) fail('no \'/\'')
+  if (slash < 0) fail("no '/'")
   let addr: NetAddress
   try {
     addr = parseAddr(raw.slice(0, slash))
@@ -179,7 +188,7 @@ export function formatAddress(a: NetAddress): string {
   for (let i = 0; i < 16; i += 2) groups.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0))
   let bestStart = -1
   let bestLen = 0
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++
       continue

@@ -33,7 +33,9 @@ function compileUncached(pattern: string): RE2JS {
     return RE2JS.compile(pattern)
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err)
-    throw new RegexSyntaxError(text.startsWith('error parsing regexp: ') ? text : `error parsing regexp: ${text}`)
+    throw new RegexSyntaxError(
+      text.startsWith('error parsing regexp: ') ? text : `error parsing regexp: ${text}`,
+    )
   }
 }
 
@@ -132,7 +134,11 @@ export function registerRegex(env: Environment): void {
   env
     .registerFunction(`${INTERNAL_PREFIX}matches(string, string): bool`, matches)
     .registerFunction(`string.${INTERNAL_PREFIX}matches(string): bool`, matches)
-    .registerFunction('string.find(string): string', (s: string, p: string) => findString(libraryRegex(p), s))
-    .registerFunction('string.findAll(string): list<string>', (s: string, p: string) => findAll(s, p, -1n))
+    .registerFunction('string.find(string): string', (s: string, p: string) =>
+      findString(libraryRegex(p), s),
+    )
+    .registerFunction('string.findAll(string): list<string>', (s: string, p: string) =>
+      findAll(s, p, -1n),
+    )
     .registerFunction('string.findAll(string, int): list<string>', findAll)
 }

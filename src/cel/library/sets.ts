@@ -21,13 +21,16 @@ export function registerSets(env: Environment): void {
   env
     .registerType('SetsNamespace', SetsNamespace)
     .registerConstant('sets', 'SetsNamespace', new SetsNamespace())
-    .registerFunction('SetsNamespace.contains(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
-      contains(a, b),
+    .registerFunction(
+      'SetsNamespace.contains(list, list): bool',
+      (_: unknown, a: unknown[], b: unknown[]) => contains(a, b),
     )
-    .registerFunction('SetsNamespace.equivalent(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
-      contains(a, b) && contains(b, a),
+    .registerFunction(
+      'SetsNamespace.equivalent(list, list): bool',
+      (_: unknown, a: unknown[], b: unknown[]) => contains(a, b) && contains(b, a),
     )
-    .registerFunction('SetsNamespace.intersects(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
-      intersects(a, b),
+    .registerFunction(
+      'SetsNamespace.intersects(list, list): bool',
+      (_: unknown, a: unknown[], b: unknown[]) => intersects(a, b),
     )
 }

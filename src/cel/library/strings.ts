@@ -58,8 +58,15 @@ function asciiCase(s: string, upper: boolean): string {
 }
 
 const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v',
-  '\\': '\\\\', '"': '\\"',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  '"': '\\"',
 }
 
 /** ext/strings.go `quote`: wraps in double quotes, escaping control characters, `\` and `"`. */
@@ -85,7 +92,9 @@ function formatString(arg: unknown): string {
     return `{${[...arg.entries()].map(([k, v]) => `${formatString(k)}: ${formatString(v)}`).join(', ')}}`
   }
   if (typeof arg === 'object') {
-    return `{${Object.entries(arg).map(([k, v]) => `${k}: ${formatString(v)}`).join(', ')}}`
+    return `{${Object.entries(arg)
+      .map(([k, v]) => `${k}: ${formatString(v)}`)
+      .join(', ')}}`
   }
   return String(arg)
 }
@@ -100,7 +109,8 @@ function integer(arg: unknown, verb: string): bigint {
 
 function fixed(arg: unknown, precision: number): string {
   const v = typeof arg === 'bigint' ? Number(arg) : arg
-  if (typeof v !== 'number') throw new Error('error during formatting: fixed-point clause can only be used on doubles')
+  if (typeof v !== 'number')
+    throw new Error('error during formatting: fixed-point clause can only be used on doubles')
   if (Number.isNaN(v)) return 'NaN'
   if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity'
   return v.toFixed(precision)
@@ -108,7 +118,8 @@ function fixed(arg: unknown, precision: number): string {
 
 function scientific(arg: unknown, precision: number): string {
   const v = typeof arg === 'bigint' ? Number(arg) : arg
-  if (typeof v !== 'number') throw new Error('error during formatting: scientific clause can only be used on doubles')
+  if (typeof v !== 'number')
+    throw new Error('error during formatting: scientific clause can only be used on doubles')
   if (Number.isNaN(v)) return 'NaN'
   if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity'
   const [m, e = '0'] = v.toExponential(precision).split('e')
@@ -139,7 +150,8 @@ export function format(template: string, args: readonly unknown[]): string {
       i++
     }
     const verb = template[i]
-    if (verb === undefined) throw new Error('error during formatting: unexpected end of format string')
+    if (verb === undefined)
+      throw new Error('error during formatting: unexpected end of format string')
     if (next >= args.length) {
       throw new Error(`index ${next} out of range`)
     }
@@ -175,7 +187,9 @@ export function format(template: string, args: readonly unknown[]): string {
         break
       }
       default:
-        throw new Error(`could not parse formatting clause: unrecognized formatting clause "${verb}"`)
+        throw new Error(
+          `could not parse formatting clause: unrecognized formatting clause "${verb}"`,
+        )
     }
   }
   return out

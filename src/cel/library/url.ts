@@ -52,8 +52,10 @@ export function parseRequestURI(raw: string): CelURL | string {
 
 function toURL(raw: string): CelURL {
   const parsed = parseRequestURI(raw)
-  if (typeof parsed === 'string') // The input (often a claim) is left out of the message on purpose.
-  if (typeof parsed === 'string') throw new Error(`URL parse error during conversion from string: ${parsed}`)
+  if (typeof parsed === 'string')
+    // The input (often a claim) is left out of the message on purpose.
+    if (typeof parsed === 'string')
+      throw new Error(`URL parse error during conversion from string: ${parsed}`)
   return parsed
 }
 

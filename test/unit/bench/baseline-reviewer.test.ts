@@ -8,7 +8,11 @@ const ISS = 'https://issuer.example'
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0)
 const NOW_S = NOW_MS / 1000
 
-const jwk = (key: KeyObject, kid: string, alg: string): object => ({ ...createPublicKey(key).export({ format: 'jwk' }), kid, alg })
+const jwk = (key: KeyObject, kid: string, alg: string): object => ({
+  ...createPublicKey(key).export({ format: 'jwk' }),
+  kid,
+  alg,
+})
 
 const config = {
   cacheTtlMs: 10_000,
@@ -27,56 +31,89 @@ const config = {
   ],
 }
 
-function token(claims: Record<string, unknown>, alg = 'RS256', kid = alg === 'RS256' ? 'r' : 'e'): string {
+function token(
+  claims: Record<string, unknown>,
+  alg = 'RS256',
+  kid = alg === 'RS256' ? 'r' : 'e',
+): string {
   const enc = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
   const input = `${enc({ alg, kid })}.${enc(claims)}`
   const sig =
-    alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: ec, dsaEncoding: 'ieee-p1363' }) : sign('sha256', Buffer.from(input), rsa)
+    alg === 'ES256'
+      ? sign('sha256', Buffer.from(input), { key: ec, dsaEncoding: 'ieee-p1363' })
+      : sign('sha256', Buffer.from(input), rsa)
   return `${input}.${sig.toString('base64url')}`
 }
 
 const good = { iss: ISS, sub: 'alice', aud: 'bench', exp: NOW_S + 60, groups: ['dev', 'ops'] }
 const review = (t: string, apiVersion = 'authentication.k8s.io/v1'): Buffer =>
-  Buffer.from(JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token: t, audiences: ['api'] } }))
+  Buffer.from(
+    JSON.stringify({ apiVersion, kind: 'TokenReview', spec: { token: t, audiences: ['api'] } }),
+  )
 
 describe('baseline reviewer', () => {
   it.each([
     {
       name: 'valid RS256 token is authenticated with prefixed user and groups',
       body: review(token(good)),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"oidc:alice","groups":["g:dev","g:ops"]}}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"oidc:alice","groups":["g:dev","g:ops"]}}}',
+      },
     },
     {
       name: 'valid ES256 token in a v1beta1 review is answered in v1beta1',
       body: review(token({ ...good, groups: 'dev' }, 'ES256'), 'authentication.k8s.io/v1beta1'),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1beta1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"oidc:alice","groups":["g:dev"]}}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1beta1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"oidc:alice","groups":["g:dev"]}}}',
+      },
     },
     {
       name: 'bad signature is rejected with an error',
       body: review(`${token(good).slice(0, -4)}AAAA`),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"failed to verify signature"}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"failed to verify signature"}}',
+      },
     },
     {
       name: 'expired token is rejected',
       body: review(token({ ...good, exp: NOW_S - 1 })),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"token is expired"}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"token is expired"}}',
+      },
     },
     {
       name: 'wrong audience is rejected',
       body: review(token({ ...good, aud: ['other'] })),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"audience mismatch"}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"audience mismatch"}}',
+      },
     },
     {
       name: 'unknown issuer is not mine: no error',
       body: review(token({ ...good, iss: 'https://elsewhere' })),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false}}',
+      },
     },
     {
       name: 'key of the wrong algorithm is refused',
       body: review(token(good, 'RS256', 'e')),
-      want: { statusCode: 200, body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"no matching key"}}' },
+      want: {
+        statusCode: 200,
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"no matching key"}}',
+      },
     },
-    { name: 'not JSON is a 400', body: Buffer.from('{'), want: { statusCode: 400, body: '{"error":"malformed JSON"}' } },
+    {
+      name: 'not JSON is a 400',
+      body: Buffer.from('{'),
+      want: { statusCode: 400, body: '{"error":"malformed JSON"}' },
+    },
     {
       name: 'other kind is a 400',
       body: Buffer.from('{"apiVersion":"v1","kind":"Pod"}'),

@@ -25,6 +25,12 @@ describe('percentile (nearest rank)', () => {
   })
 
   it('summarizes unsorted samples', () => {
-    expect(summarizeLatencies(Float64Array.from([5, 1, 4, 2, 3]))).toEqual({ p50: 3, p90: 5, p99: 5, max: 5, samples: 5 })
+    expect(summarizeLatencies(Float64Array.from([5, 1, 4, 2, 3]))).toEqual({
+      p50: 3,
+      p90: 5,
+      p99: 5,
+      max: 5,
+      samples: 5,
+    })
   })
 })

@@ -55,7 +55,9 @@ function makeCache(options: ResultCacheOptions = {}): { cache: ResultCache; cloc
 describe('reviewCacheKey', () => {
   it('is the SHA-256 of the length-prefixed token and audiences, in base64url', () => {
     const framed = '3:tok1:3:aud'
-    expect(reviewCacheKey('tok', ['aud'])).toBe(createHash('sha256').update(framed).digest('base64url'))
+    expect(reviewCacheKey('tok', ['aud'])).toBe(
+      createHash('sha256').update(framed).digest('base64url'),
+    )
   })
 
   it.each([

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { compileClaimsExpression, compileUserExpression, celTypeName } from '../../../src/cel/compile.js'
+import {
+  compileClaimsExpression,
+  compileUserExpression,
+  celTypeName,
+} from '../../../src/cel/compile.js'
 
 function staticType(expr: string, kind: 'claims' | 'user' = 'claims'): string {
   const r = kind === 'claims' ? compileClaimsExpression(expr) : compileUserExpression(expr)
@@ -44,18 +48,78 @@ describe('static types', () => {
 
 describe('compile errors', () => {
   it.each([
-    { name: 'unknown user field', kind: 'user', expr: "user.foo == 'x'", want: "ERROR: <input>:1:5: undefined field 'foo'" },
-    { name: 'claims not visible to user rules', kind: 'user', expr: 'claims.sub == "x"', want: "ERROR: <input>:1:1: undeclared reference to 'claims' (in container '')" },
-    { name: 'user not visible to claim rules', kind: 'claims', expr: 'user.username == "x"', want: "ERROR: <input>:1:1: undeclared reference to 'user' (in container '')" },
-    { name: 'syntax error', kind: 'claims', expr: 'claims.sub ==', want: 'ERROR: <input>:1:14: Syntax error: Unexpected token: EOF' },
-    { name: 'reserved identifier as variable', kind: 'claims', expr: 'namespace == 1', want: 'ERROR: <input>:1:1: Syntax error: Reserved identifier: namespace' },
-    { name: 'heterogeneous list literal', kind: 'claims', expr: '[1, "a"]', want: "ERROR: <input>:1:5: expected type 'int' but found 'string'" },
-    { name: 'heterogeneous map values', kind: 'claims', expr: '{"a": 1, "b": "c"}', want: "ERROR: <input>:1:15: expected type 'int' but found 'string'" },
-    { name: 'bad regex literal', kind: 'claims', expr: 'claims.sub.matches("(")', want: 'ERROR: <input>:1:20: invalid matches argument' },
-    { name: 'bad duration literal', kind: 'claims', expr: 'duration("1x") > duration("1s")', want: "ERROR: <input>:1:1: Invalid duration string: 1x" },
-    { name: 'cel.bind is not available', kind: 'claims', expr: 'cel.bind(x, 1, x)', want: "ERROR: <input>:1:1: undeclared reference to 'cel'" },
-    { name: 'internal names are not callable', kind: 'claims', expr: 'k8s_string(1)', want: "ERROR: <input>:1:1: undeclared reference to 'k8s_string'" },
-    { name: 'strings reverse is not available', kind: 'claims', expr: '"abc".reverse()', want: "ERROR: <input>:1:14: found no matching overload for 'reverse' applied to 'string.()'" },
+    {
+      name: 'unknown user field',
+      kind: 'user',
+      expr: "user.foo == 'x'",
+      want: "ERROR: <input>:1:5: undefined field 'foo'",
+    },
+    {
+      name: 'claims not visible to user rules',
+      kind: 'user',
+      expr: 'claims.sub == "x"',
+      want: "ERROR: <input>:1:1: undeclared reference to 'claims' (in container '')",
+    },
+    {
+      name: 'user not visible to claim rules',
+      kind: 'claims',
+      expr: 'user.username == "x"',
+      want: "ERROR: <input>:1:1: undeclared reference to 'user' (in container '')",
+    },
+    {
+      name: 'syntax error',
+      kind: 'claims',
+      expr: 'claims.sub ==',
+      want: 'ERROR: <input>:1:14: Syntax error: Unexpected token: EOF',
+    },
+    {
+      name: 'reserved identifier as variable',
+      kind: 'claims',
+      expr: 'namespace == 1',
+      want: 'ERROR: <input>:1:1: Syntax error: Reserved identifier: namespace',
+    },
+    {
+      name: 'heterogeneous list literal',
+      kind: 'claims',
+      expr: '[1, "a"]',
+      want: "ERROR: <input>:1:5: expected type 'int' but found 'string'",
+    },
+    {
+      name: 'heterogeneous map values',
+      kind: 'claims',
+      expr: '{"a": 1, "b": "c"}',
+      want: "ERROR: <input>:1:15: expected type 'int' but found 'string'",
+    },
+    {
+      name: 'bad regex literal',
+      kind: 'claims',
+      expr: 'claims.sub.matches("(")',
+      want: 'ERROR: <input>:1:20: invalid matches argument',
+    },
+    {
+      name: 'bad duration literal',
+      kind: 'claims',
+      expr: 'duration("1x") > duration("1s")',
+      want: 'ERROR: <input>:1:1: Invalid duration string: 1x',
+    },
+    {
+      name: 'cel.bind is not available',
+      kind: 'claims',
+      expr: 'cel.bind(x, 1, x)',
+      want: "ERROR: <input>:1:1: undeclared reference to 'cel'",
+    },
+    {
+      name: 'internal names are not callable',
+      kind: 'claims',
+      expr: 'k8s_string(1)',
+      want: "ERROR: <input>:1:1: undeclared reference to 'k8s_string'",
+    },
+    {
+      name: 'strings reverse is not available',
+      kind: 'claims',
+      expr: '"abc".reverse()',
+      want: "ERROR: <input>:1:14: found no matching overload for 'reverse' applied to 'string.()'",
+    },
     { name: 'empty expression', kind: 'claims', expr: '  ', want: 'expression is empty' },
   ])('$name', ({ kind, expr, want }) => {
     const r = kind === 'claims' ? compileClaimsExpression(expr) : compileUserExpression(expr)
@@ -87,6 +151,9 @@ describe('email claim detection (validation.go hasSelectExp)', () => {
   ])('$expr', ({ expr, email, verified }) => {
     const r = compileClaimsExpression(expr)
     if (!r.ok) throw new Error(r.message)
-    expect([r.compiled.usesClaimsEmail, r.compiled.usesClaimsEmailVerified]).toEqual([email, verified])
+    expect([r.compiled.usesClaimsEmail, r.compiled.usesClaimsEmailVerified]).toEqual([
+      email,
+      verified,
+    ])
   })
 })

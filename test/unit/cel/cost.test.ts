@@ -8,10 +8,22 @@ const hostile = toClaimsActivation({ sub: 'x', groups, big: 'a'.repeat(1_000_000
 
 describe('runtime cost limit', () => {
   it.each([
-    { name: 'nested all over 10k groups', expr: 'claims.groups.all(a, claims.groups.all(b, a != b || true))' },
-    { name: 'nested exists that never matches', expr: 'claims.groups.exists(a, claims.groups.exists(b, a + b == "none"))' },
-    { name: 'nested map building 1e8 strings', expr: 'size(claims.groups.map(a, claims.groups.map(b, a + b))) > 0' },
-    { name: 'list membership inside a loop', expr: 'claims.groups.all(a, a in claims.groups && !("zz" in claims.groups))' },
+    {
+      name: 'nested all over 10k groups',
+      expr: 'claims.groups.all(a, claims.groups.all(b, a != b || true))',
+    },
+    {
+      name: 'nested exists that never matches',
+      expr: 'claims.groups.exists(a, claims.groups.exists(b, a + b == "none"))',
+    },
+    {
+      name: 'nested map building 1e8 strings',
+      expr: 'size(claims.groups.map(a, claims.groups.map(b, a + b))) > 0',
+    },
+    {
+      name: 'list membership inside a loop',
+      expr: 'claims.groups.all(a, a in claims.groups && !("zz" in claims.groups))',
+    },
     { name: 'sets over a loop', expr: 'claims.groups.all(a, sets.contains(claims.groups, [a]))' },
   ])('$name fails with the cost error', ({ expr }) => {
     const compiled = claimsExpr(expr)
@@ -28,7 +40,11 @@ describe('runtime cost limit', () => {
   })
 
   it.each([
-    { name: 'single pass over 10k groups', expr: 'claims.groups.exists(g, g == "group-9999")', want: true },
+    {
+      name: 'single pass over 10k groups',
+      expr: 'claims.groups.exists(g, g == "group-9999")',
+      want: true,
+    },
     { name: 'map over 10k groups', expr: 'size(claims.groups.map(g, "p:" + g))', want: 10000n },
     { name: 'membership test', expr: '"group-5" in claims.groups', want: true },
     { name: 'large string operation', expr: 'claims.big.startsWith("aaa")', want: true },
@@ -42,9 +58,9 @@ describe('runtime cost limit', () => {
   })
 
   it('a failed evaluation does not poison the next', () => {
-    expect(() => claimsExpr('claims.groups.all(a, claims.groups.all(b, true))').evaluate(hostile)).toThrow(
-      /^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/,
-    )
+    expect(() =>
+      claimsExpr('claims.groups.all(a, claims.groups.all(b, true))').evaluate(hostile),
+    ).toThrow(/^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/)
     expect(claimsExpr('claims.sub').evaluate(hostile)).toBe('x')
   })
 })
@@ -52,7 +68,10 @@ describe('runtime cost limit', () => {
 describe('evaluation time limit', () => {
   it('stops a loop whose cost stays within the cost limit but whose time does not', () => {
     // 3000 x 300 = 9e5 inner steps: under cel-go's 1e6 units, far over 10 ms in cel-js.
-    const wide = toClaimsActivation({ a: Array.from({ length: 3000 }, (_, i) => i), b: Array.from({ length: 300 }, (_, i) => i) })
+    const wide = toClaimsActivation({
+      a: Array.from({ length: 3000 }, (_, i) => i),
+      b: Array.from({ length: 300 }, (_, i) => i),
+    })
     expect(() => claimsExpr('claims.a.all(x, claims.b.all(y, true))').evaluate(wide)).toThrow(
       /^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/,
     )

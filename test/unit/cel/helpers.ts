@@ -1,7 +1,11 @@
 import { compileClaimsExpression, compileUserExpression } from '../../../src/cel/compile.js'
 import { toClaimsActivation, toUserActivation } from '../../../src/cel/activation.js'
 import type { CelUserInput } from '../../../src/cel/activation.js'
-import type { CompiledExpression, ClaimsActivation, UserActivation } from '../../../src/cel/types.js'
+import type {
+  CompiledExpression,
+  ClaimsActivation,
+  UserActivation,
+} from '../../../src/cel/types.js'
 
 export function claimsExpr(expression: string): CompiledExpression<ClaimsActivation> {
   const r = compileClaimsExpression(expression)

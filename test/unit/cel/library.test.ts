@@ -24,7 +24,13 @@ describe('registered library functions', () => {
     ['claims.u.lowerAscii()', 'Àbc'],
     ['claims.u.upperAscii()', 'ÀBC'],
     ['"%s is %d, %.2f, %x".format([dyn("x"), dyn(42), dyn(1.5), dyn(255)])', 'x is 42, 1.50, ff'],
-    ['"%d".format(["x"])', { error: 'error during formatting: decimal formatting clause requires an integer', name: 'CelEvaluationError' }],
+    [
+      '"%d".format(["x"])',
+      {
+        error: 'error during formatting: decimal formatting clause requires an integer',
+        name: 'CelEvaluationError',
+      },
+    ],
     ['"%s".format([claims.n])', '2.5'],
     ['strings.quote("a\\"b\\n")', '"a\\"b\\n"'],
     ['"a,b,c".split(",", 2)', ['a', 'b,c']],
@@ -67,7 +73,13 @@ describe('registered library functions', () => {
     ['isURL(claims.iss)', true],
     ['isURL("not a url")', false],
     ['isURL("/relative/path")', true],
-    ['url("x")', { error: 'URL parse error during conversion from string: invalid URI for request', name: 'CelEvaluationError' }],
+    [
+      'url("x")',
+      {
+        error: 'URL parse error during conversion from string: invalid URI for request',
+        name: 'CelEvaluationError',
+      },
+    ],
     // regex
     ['claims.s.matches("^Hello")', true],
     ['claims.s.matches("(?i)^hello")', true],

@@ -69,11 +69,13 @@ describe('compiled config', () => {
 
   it('orders claim rules claim-first, then expressions', () => {
     const rules = config.jwt[0]?.claimValidationRules ?? []
-    expect(rules.map((r) => (r.kind === 'claim' ? `${r.claim}=${r.requiredValue}` : `${r.expression.expression}|${r.message}`))).toEqual([
-      'hd=example.com',
-      'empty=',
-      "claims.x == 'y'|need x",
-    ])
+    expect(
+      rules.map((r) =>
+        r.kind === 'claim'
+          ? `${r.claim}=${r.requiredValue}`
+          : `${r.expression.expression}|${r.message}`,
+      ),
+    ).toEqual(['hd=example.com', 'empty=', "claims.x == 'y'|need x"])
   })
 
   it('maps claims and expressions, dropping a prefix-only groups mapping', () => {
@@ -81,8 +83,12 @@ describe('compiled config', () => {
     expect(a?.claimMappings.username).toEqual({ kind: 'claim', claim: 'sub', prefix: '' })
     expect(a?.claimMappings.groups).toBeUndefined()
     expect(a?.claimMappings.uid).toBeUndefined()
-    expect(a?.claimMappings.extra.map((e) => [e.key, e.valueExpression.expression])).toEqual([['example.org/t', 'claims.t']])
-    expect(a?.userValidationRules.map((r) => [r.expression.expression, r.message])).toEqual([["user.username != 'root'", '']])
+    expect(a?.claimMappings.extra.map((e) => [e.key, e.valueExpression.expression])).toEqual([
+      ['example.org/t', 'claims.t'],
+    ])
+    expect(a?.userValidationRules.map((r) => [r.expression.expression, r.message])).toEqual([
+      ["user.username != 'root'", ''],
+    ])
     expect(b?.claimMappings.username.kind).toBe('expression')
     expect(b?.claimMappings.groups?.kind).toBe('expression')
     expect(b?.claimMappings.uid).toEqual({ kind: 'claim', claim: 'sub' })
@@ -100,7 +106,9 @@ describe('compiled config', () => {
   })
 
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJSON({ b: 1, a: [{ d: 2, c: 3 }], u: undefined })).toBe('{"a":[{"c":3,"d":2}],"b":1}')
+    expect(canonicalJSON({ b: 1, a: [{ d: 2, c: 3 }], u: undefined })).toBe(
+      '{"a":[{"c":3,"d":2}],"b":1}',
+    )
   })
 })
 
@@ -148,7 +156,9 @@ anonymous: {}
   claimMappings: {username: {expression: claims.email, prefix: ""}}
 `
     expect(parseAuthenticationConfig(text)).toMatchObject({
-      errors: ['jwt[0].claimMappings.username.prefix: Invalid value: "": may not be specified when expression is set'],
+      errors: [
+        'jwt[0].claimMappings.username.prefix: Invalid value: "": may not be specified when expression is set',
+      ],
     })
   })
 
@@ -185,20 +195,38 @@ describe('certificateAuthority', () => {
   it('accepts a PEM certificate, also amid other blocks and text', async () => {
     const pem = await selfSigned()
     expect(checkCertificateAuthority(pem)).toBeUndefined()
-    expect(checkCertificateAuthority(`comment\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n${pem}`)).toBeUndefined()
+    expect(
+      checkCertificateAuthority(
+        `comment\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n${pem}`,
+      ),
+    ).toBeUndefined()
     const text = `${HEAD}jwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k]\n    certificateAuthority: |\n${pem
       .trim()
       .split('\n')
       .map((l) => `      ${l}`)
       .join('\n')}\n  claimMappings: {username: {claim: sub, prefix: ""}}\n`
     const result = parseAuthenticationConfig(text)
-    expect(result.ok && result.config.jwt[0]?.issuer.certificateAuthority?.includes('BEGIN CERTIFICATE')).toBe(true)
+    expect(
+      result.ok && result.config.jwt[0]?.issuer.certificateAuthority?.includes('BEGIN CERTIFICATE'),
+    ).toBe(true)
   })
 
   it.each([
-    { name: 'garbage', pem: 'garbage', want: 'data does not contain any valid RSA or ECDSA certificates' },
-    { name: 'only a key', pem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', want: 'data does not contain any valid RSA or ECDSA certificates' },
-    { name: 'broken certificate', pem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', want: 'x509: malformed certificate' },
+    {
+      name: 'garbage',
+      pem: 'garbage',
+      want: 'data does not contain any valid RSA or ECDSA certificates',
+    },
+    {
+      name: 'only a key',
+      pem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
+      want: 'data does not contain any valid RSA or ECDSA certificates',
+    },
+    {
+      name: 'broken certificate',
+      pem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+      want: 'x509: malformed certificate',
+    },
   ])('$name', ({ pem, want }) => {
     expect(checkCertificateAuthority(pem)).toBe(want)
   })

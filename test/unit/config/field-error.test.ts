@@ -1,10 +1,21 @@
 import { describe, expect, it } from '@jest/globals'
-import { FieldError, duplicate, forbidden, goQuote, invalid, required, tooMany } from '../../../src/config/field-error.js'
+import {
+  FieldError,
+  duplicate,
+  forbidden,
+  goQuote,
+  invalid,
+  required,
+  tooMany,
+} from '../../../src/config/field-error.js'
 
 describe('FieldError prints like apimachinery field.Error', () => {
   it.each([
     { err: required('a.b'), want: 'a.b: Required value' },
-    { err: required('a', 'claim or expression is required'), want: 'a: Required value: claim or expression is required' },
+    {
+      err: required('a', 'claim or expression is required'),
+      want: 'a: Required value: claim or expression is required',
+    },
     { err: invalid('a', 'x"y', 'bad'), want: 'a: Invalid value: "x\\"y": bad' },
     { err: invalid('a', 5, 'bad'), want: 'a: Invalid value: 5: bad' },
     { err: invalid('a', true, 'bad'), want: 'a: Invalid value: true: bad' },

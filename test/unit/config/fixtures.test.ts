@@ -10,14 +10,17 @@ const fixtures = readdirSync(DIR)
   .map((file) => {
     const name = file.replace(/\.yaml$/, '')
     const errorsFile = join(DIR, `${name}.errors.txt`)
-    const expected = existsSync(errorsFile) ? readFileSync(errorsFile, 'utf8').trimEnd().split('\n') : undefined
+    const expected = existsSync(errorsFile)
+      ? readFileSync(errorsFile, 'utf8').trimEnd().split('\n')
+      : undefined
     return { name, path: join(DIR, file), expected }
   })
 
 describe('config fixtures', () => {
   it('every bad fixture has an .errors.txt and every good one is named valid-*', () => {
     expect(fixtures.length).toBeGreaterThan(50)
-    for (const f of fixtures) expect([f.name, f.expected === undefined]).toEqual([f.name, f.name.startsWith('valid-')])
+    for (const f of fixtures)
+      expect([f.name, f.expected === undefined]).toEqual([f.name, f.name.startsWith('valid-')])
   })
 
   it.each(fixtures)('$name', async ({ path, expected }) => {

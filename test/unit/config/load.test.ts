@@ -30,7 +30,9 @@ describe('loadAuthenticationConfig', () => {
     const path = join(dir, 'bom.yaml')
     await writeFile(path, bytes)
     const result = await loadAuthenticationConfig(path)
-    expect(result.ok && result.config.hash).toBe(`sha256:${createHash('sha256').update(bytes).digest('hex')}`)
+    expect(result.ok && result.config.hash).toBe(
+      `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    )
   })
 
   it('reports a missing file as Go does', async () => {
@@ -77,17 +79,23 @@ describe('strict decoding details', () => {
     {
       name: 'YAML keys reach the decoder sorted, so the first type error is the alphabetically first',
       text: `${head}jwt:\n- issuer: {url: 5, audiences: 7}\n`,
-      errors: ['json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.audiences of type []string'],
+      errors: [
+        'json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.audiences of type []string',
+      ],
     },
     {
       name: 'JSON keys are decoded in document order',
       text: '{"apiVersion":"apiserver.config.k8s.io/v1","kind":"AuthenticationConfiguration","jwt":[{"issuer":{"url":5,"audiences":7}}]}',
-      errors: ['json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.url of type string'],
+      errors: [
+        'json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.url of type string',
+      ],
     },
     {
       name: 'a type error hides unknown fields',
       text: `${head}foo: 1\njwt: {}\n`,
-      errors: ['json: cannot unmarshal object into Go struct field AuthenticationConfiguration.jwt of type []v1.JWTAuthenticator'],
+      errors: [
+        'json: cannot unmarshal object into Go struct field AuthenticationConfiguration.jwt of type []v1.JWTAuthenticator',
+      ],
     },
     {
       name: 'YAML duplicates come before unknown fields',
@@ -110,7 +118,9 @@ describe('strict decoding details', () => {
     {
       name: 'apiVersion of the wrong type',
       text: 'apiVersion: 1\nkind: AuthenticationConfiguration\n',
-      errors: ["couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string"],
+      errors: [
+        "couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string",
+      ],
     },
     {
       name: 'malformed group/version',
@@ -123,7 +133,10 @@ describe('strict decoding details', () => {
 
   it.each([
     { name: 'null fields are absent', text: `${head}anonymous: null\njwt: null\n` },
-    { name: 'date-like and sexagesimal scalars stay strings', text: `${head}jwt:\n- issuer: {url: https://a.example.com, audiences: [2001-12-14, 1:20], audienceMatchPolicy: MatchAny}\n  claimMappings: {username: {claim: sub, prefix: ""}}\n` },
+    {
+      name: 'date-like and sexagesimal scalars stay strings',
+      text: `${head}jwt:\n- issuer: {url: https://a.example.com, audiences: [2001-12-14, 1:20], audienceMatchPolicy: MatchAny}\n  claimMappings: {username: {claim: sub, prefix: ""}}\n`,
+    },
     {
       name: 'anchors, aliases and merge keys',
       text: `${head}jwt:\n- issuer: {url: https://a.example.com, audiences: &aud [k]}\n  claimMappings:\n    username: {<<: {claim: sub}, prefix: ""}\n- issuer: {url: https://b.example.com, audiences: *aud}\n  claimMappings: {username: {claim: sub, prefix: ""}}\n`,

@@ -44,9 +44,12 @@ describe('Dockerfile', () => {
     const cmd = runtime.find((l) => l.startsWith('CMD '))
     expect(JSON.parse(cmd?.slice(4) ?? 'null')).toEqual([
       'serve',
-      '--authentication-config', '/etc/kube-oidc-webhook/config/authentication-config.yaml',
-      '--tls-cert-file', '/etc/kube-oidc-webhook/tls/tls.crt',
-      '--tls-private-key-file', '/etc/kube-oidc-webhook/tls/tls.key',
+      '--authentication-config',
+      '/etc/kube-oidc-webhook/config/authentication-config.yaml',
+      '--tls-cert-file',
+      '/etc/kube-oidc-webhook/tls/tls.crt',
+      '--tls-private-key-file',
+      '/etc/kube-oidc-webhook/tls/tls.key',
     ])
   })
 
@@ -59,6 +62,13 @@ describe('Dockerfile', () => {
 
   it('.dockerignore sends only what the build needs', () => {
     const rules = instructions(readRepoFile('.dockerignore'))
-    expect(rules).toEqual(['**', '!package.json', '!package-lock.json', '!tsconfig.json', '!tsconfig.build.json', '!src'])
+    expect(rules).toEqual([
+      '**',
+      '!package.json',
+      '!package-lock.json',
+      '!tsconfig.json',
+      '!tsconfig.build.json',
+      '!src',
+    ])
   })
 })

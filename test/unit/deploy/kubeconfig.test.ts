@@ -24,7 +24,10 @@ const kubeconfigs: KubeconfigCase[] = [
 ]
 
 /** Resolves current-context to its cluster and user entries, as client-go's clientcmd does. */
-function resolve(config: unknown): { cluster: Record<string, unknown>; user: Record<string, unknown> } {
+function resolve(config: unknown): {
+  cluster: Record<string, unknown>
+  user: Record<string, unknown>
+} {
   const current = at(config, 'current-context')
   const context = arr(at(config, 'contexts'), 'contexts').find((c) => at(c, 'name') === current)
   const clusterName = at(context, 'context', 'cluster')
@@ -35,26 +38,33 @@ function resolve(config: unknown): { cluster: Record<string, unknown>; user: Rec
 }
 
 describe('webhook kubeconfigs', () => {
-  it.each(kubeconfigs)('$name: one Config whose current-context reaches /authenticate over https with mTLS', ({ file, server, tlsServerName }) => {
-    const docs = parseYamlFile(file)
-    expect(docs).toHaveLength(1)
-    const config = docs[0]?.value
-    expect(at(config, 'apiVersion')).toBe('v1')
-    expect(at(config, 'kind')).toBe('Config')
-    expect(typeof at(config, 'current-context')).toBe('string')
-    const { cluster, user } = resolve(config)
-    expect(cluster['server']).toBe(server)
-    const url = new URL(String(cluster['server']))
-    expect(url.protocol).toBe('https:')
-    expect(url.pathname).toBe('/authenticate')
-    expect(url.search + url.hash).toBe('')
-    expect(cluster['tls-server-name']).toBe(tlsServerName)
-    expect(cluster['insecure-skip-tls-verify']).toBeUndefined()
-    expect(Object.keys(cluster).sort()).toEqual(
-      ['certificate-authority-data', 'server', ...(tlsServerName === undefined ? [] : ['tls-server-name'])].sort(),
-    )
-    expect(Object.keys(user).sort()).toEqual(['client-certificate-data', 'client-key-data'])
-  })
+  it.each(kubeconfigs)(
+    '$name: one Config whose current-context reaches /authenticate over https with mTLS',
+    ({ file, server, tlsServerName }) => {
+      const docs = parseYamlFile(file)
+      expect(docs).toHaveLength(1)
+      const config = docs[0]?.value
+      expect(at(config, 'apiVersion')).toBe('v1')
+      expect(at(config, 'kind')).toBe('Config')
+      expect(typeof at(config, 'current-context')).toBe('string')
+      const { cluster, user } = resolve(config)
+      expect(cluster['server']).toBe(server)
+      const url = new URL(String(cluster['server']))
+      expect(url.protocol).toBe('https:')
+      expect(url.pathname).toBe('/authenticate')
+      expect(url.search + url.hash).toBe('')
+      expect(cluster['tls-server-name']).toBe(tlsServerName)
+      expect(cluster['insecure-skip-tls-verify']).toBeUndefined()
+      expect(Object.keys(cluster).sort()).toEqual(
+        [
+          'certificate-authority-data',
+          'server',
+          ...(tlsServerName === undefined ? [] : ['tls-server-name']),
+        ].sort(),
+      )
+      expect(Object.keys(user).sort()).toEqual(['client-certificate-data', 'client-key-data'])
+    },
+  )
 
   it('the top-level file explains the apiserver flags and their trade-offs', () => {
     const text = readRepoFile('webhook-kubeconfig.yaml')
@@ -98,7 +108,13 @@ describe('kind recipe', () => {
       'authentication-token-webhook-cache-ttl': '30s',
     })
     expect(at(clusterConfig, 'apiServer', 'extraVolumes')).toEqual([
-      { name: 'kube-oidc-webhook', hostPath: mountDir, mountPath: mountDir, readOnly: true, pathType: 'DirectoryOrCreate' },
+      {
+        name: 'kube-oidc-webhook',
+        hostPath: mountDir,
+        mountPath: mountDir,
+        readOnly: true,
+        pathType: 'DirectoryOrCreate',
+      },
     ])
     expect(upSh).toContain('"${work}/apiserver/webhook-kubeconfig.yaml"')
   })
@@ -111,16 +127,26 @@ describe('kind recipe', () => {
     expect(upSh).toContain(`SERVICE_IP="${ip}"`)
     expect(upSh).toContain('IP:${SERVICE_IP}')
     expect(upSh).toContain('DNS:${SERVICE_DNS}')
-    const [kubeconfig] = parseYamlFile('manifests/kind/webhook-kubeconfig.template.yaml').map((d) => d.value)
+    const [kubeconfig] = parseYamlFile('manifests/kind/webhook-kubeconfig.template.yaml').map(
+      (d) => d.value,
+    )
     expect(new URL(String(at(resolve(kubeconfig).cluster, 'server'))).hostname).toBe(ip)
   })
 
   it('up.sh fills every placeholder of its templates and proves auth whoami', () => {
-    for (const placeholder of ['KIND_CA_DATA', 'KIND_CLIENT_CERT_DATA', 'KIND_CLIENT_KEY_DATA', 'KIND_ISSUER_URL', 'KIND_CLUSTER_CA']) {
+    for (const placeholder of [
+      'KIND_CA_DATA',
+      'KIND_CLIENT_CERT_DATA',
+      'KIND_CLIENT_KEY_DATA',
+      'KIND_ISSUER_URL',
+      'KIND_CLUSTER_CA',
+    ]) {
       expect(upSh).toContain(placeholder)
     }
     const template = readRepoFile('manifests/kind/authentication-config.template.yaml')
-    expect(upSh).toContain(`DEMO_AUDIENCE="${String(template.match(/audiences:\n\s+- (\S+)/)?.[1])}"`)
+    expect(upSh).toContain(
+      `DEMO_AUDIENCE="${String(template.match(/audiences:\n\s+- (\S+)/)?.[1])}"`,
+    )
     expect(upSh).toContain(`USERNAME_PREFIX="${String(template.match(/prefix: '([^']+)'/)?.[1])}"`)
     expect(upSh.startsWith('#!/usr/bin/env bash\n')).toBe(true)
     expect(upSh).toMatch(/^set -euo pipefail$/m)

@@ -8,13 +8,18 @@ import { obj, repoPath } from './repo-files.js'
 
 const kubectl = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p))
 if (kubectl === undefined) {
-  console.warn('kustomize tests skipped: kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl')
+  console.warn(
+    'kustomize tests skipped: kubectl not found at /usr/bin/kubectl or /usr/local/bin/kubectl',
+  )
 }
 const describeKubectl = kubectl === undefined ? describe.skip : describe
 
 /** Runs `kubectl kustomize dir` and returns "apiVersion/kind/name" of each object plus the objects. */
 function build(dir: string): { ids: string[]; objects: Record<string, unknown>[] } {
-  const out = execFileSync(kubectl ?? 'kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const out = execFileSync(kubectl ?? 'kubectl', ['kustomize', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const objects = parseAllDocuments(out).map((d, i) => obj(d.toJS(), `document ${i}`))
   const ids = objects.map((o) => {
     const name = String(obj(o['metadata'], 'metadata')['name'])
@@ -24,7 +29,11 @@ function build(dir: string): { ids: string[]; objects: Record<string, unknown>[]
 }
 
 /** An overlay in a temporary directory, as an operator (or up.sh) would write it. */
-function withOverlay<T>(kustomization: (manifests: string) => string, files: Record<string, string>, run: (dir: string) => T): T {
+function withOverlay<T>(
+  kustomization: (manifests: string) => string,
+  files: Record<string, string>,
+  run: (dir: string) => T,
+): T {
   const dir = mkdtempSync(join(tmpdir(), 'kow-overlay-'))
   try {
     const manifests = relative(dir, repoPath('manifests'))
@@ -51,12 +60,15 @@ describeKubectl('kubectl kustomize', () => {
   it('builds manifests/ into the base objects, image pinned to v0.1.0', () => {
     const { ids, objects } = build(repoPath('manifests'))
     expect(ids).toEqual(base)
-    expect(JSON.stringify(objects)).toContain('"image":"ghcr.io/kube-oidc-webhook/kube-oidc-webhook:v0.1.0"')
+    expect(JSON.stringify(objects)).toContain(
+      '"image":"ghcr.io/kube-oidc-webhook/kube-oidc-webhook:v0.1.0"',
+    )
   })
 
   it('builds an overlay with the cert-manager and servicemonitor components', () => {
     const { ids } = withOverlay(
-      (m) => `resources: [${m}]\ncomponents: [${m}/components/cert-manager, ${m}/components/servicemonitor]\n`,
+      (m) =>
+        `resources: [${m}]\ncomponents: [${m}/components/cert-manager, ${m}/components/servicemonitor]\n`,
       {},
       build,
     )
@@ -88,7 +100,12 @@ configMapGenerator:
   behavior: replace
   files: [authentication-config.yaml]
 `,
-      { 'tls.crt': 'c', 'tls.key': 'k', 'ca.crt': 'a', 'authentication-config.yaml': 'replaced: true\n' },
+      {
+        'tls.crt': 'c',
+        'tls.key': 'k',
+        'ca.crt': 'a',
+        'authentication-config.yaml': 'replaced: true\n',
+      },
       build,
     )
     expect(ids).toEqual(
@@ -98,8 +115,11 @@ configMapGenerator:
         'v1/Secret/kube-oidc-webhook-tls',
       ].sort(),
     )
-    const find = (kind: string): Record<string, unknown> | undefined => objects.find((o) => o['kind'] === kind)
-    expect(obj(find('ConfigMap')?.['data'], 'data')).toEqual({ 'authentication-config.yaml': 'replaced: true\n' })
+    const find = (kind: string): Record<string, unknown> | undefined =>
+      objects.find((o) => o['kind'] === kind)
+    expect(obj(find('ConfigMap')?.['data'], 'data')).toEqual({
+      'authentication-config.yaml': 'replaced: true\n',
+    })
     expect(obj(find('Service')?.['spec'], 'spec')['clusterIP']).toBe('10.96.200.200')
     const json = JSON.stringify(objects)
     expect(json).toContain('"image":"ghcr.io/kube-oidc-webhook/kube-oidc-webhook:dev"')
@@ -107,6 +127,8 @@ configMapGenerator:
   })
 
   it('fails on a broken kustomization (the check can fail)', () => {
-    expect(() => withOverlay((m) => `resources: [${m}, ${m}/does-not-exist]\n`, {}, build)).toThrow()
+    expect(() =>
+      withOverlay((m) => `resources: [${m}, ${m}/does-not-exist]\n`, {}, build),
+    ).toThrow()
   })
 })

@@ -41,8 +41,16 @@ const crdShapes: Record<string, (doc: Record<string, unknown>) => void> = {
     expect(at(spec, 'issuerRef', 'kind')).toBe('Issuer')
     expect(typeof at(spec, 'issuerRef', 'name')).toBe('string')
     const allowed = new Set([
-      'isCA', 'commonName', 'secretName', 'duration', 'renewBefore', 'dnsNames', 'ipAddresses',
-      'privateKey', 'usages', 'issuerRef',
+      'isCA',
+      'commonName',
+      'secretName',
+      'duration',
+      'renewBefore',
+      'dnsNames',
+      'ipAddresses',
+      'privateKey',
+      'usages',
+      'issuerRef',
     ])
     expect(Object.keys(spec).filter((k) => !allowed.has(k))).toEqual([])
   },
@@ -131,7 +139,9 @@ describe('manifests: every document is a known, schema-valid Kubernetes object',
 describe('manifests: the Deployment is hardened', () => {
   const deployment = only('manifests/deployment.yaml', 'apps/v1/Deployment')
   const podSpec = obj(at(deployment, 'spec', 'template', 'spec'), 'pod spec')
-  const containers = arr(podSpec['containers'], 'containers').map((c, i) => obj(c, `containers[${i}]`))
+  const containers = arr(podSpec['containers'], 'containers').map((c, i) =>
+    obj(c, `containers[${i}]`),
+  )
   const [webhook] = containers
   const args = arr(webhook?.['args'], 'args').map(String)
   const flag = (name: string): string | undefined => args[args.indexOf(name) + 1]
@@ -156,7 +166,15 @@ describe('manifests: the Deployment is hardened', () => {
       }),
     )
     expect(
-      at(podSpec, 'affinity', 'podAntiAffinity', 'preferredDuringSchedulingIgnoredDuringExecution', 0, 'podAffinityTerm', 'topologyKey'),
+      at(
+        podSpec,
+        'affinity',
+        'podAntiAffinity',
+        'preferredDuringSchedulingIgnoredDuringExecution',
+        0,
+        'podAffinityTerm',
+        'topologyKey',
+      ),
     ).toBe('kubernetes.io/hostname')
     expect(at(deployment, 'spec', 'selector', 'matchLabels')).toEqual(podLabels)
     expect(at(deployment, 'spec', 'template', 'metadata', 'labels')).toEqual(podLabels)
@@ -212,16 +230,27 @@ describe('manifests: the Deployment is hardened', () => {
   })
 
   it.each([
-    { flag: '--authentication-config', file: '/etc/kube-oidc-webhook/config/authentication-config.yaml', source: 'configMap' },
+    {
+      flag: '--authentication-config',
+      file: '/etc/kube-oidc-webhook/config/authentication-config.yaml',
+      source: 'configMap',
+    },
     { flag: '--tls-cert-file', file: '/etc/kube-oidc-webhook/tls/tls.crt', source: 'secret' },
-    { flag: '--tls-private-key-file', file: '/etc/kube-oidc-webhook/tls/tls.key', source: 'secret' },
+    {
+      flag: '--tls-private-key-file',
+      file: '/etc/kube-oidc-webhook/tls/tls.key',
+      source: 'secret',
+    },
     { flag: '--client-ca-file', file: '/etc/kube-oidc-webhook/tls/ca.crt', source: 'secret' },
-  ])('serve $flag names $file, inside a mounted $source directory', ({ flag: name, file, source }) => {
-    expect(args[0]).toBe('serve')
-    expect(flag(name)).toBe(file)
-    const volume = volumeAt(file)
-    expect(volume?.[source]).toBeDefined()
-  })
+  ])(
+    'serve $flag names $file, inside a mounted $source directory',
+    ({ flag: name, file, source }) => {
+      expect(args[0]).toBe('serve')
+      expect(flag(name)).toBe(file)
+      const volume = volumeAt(file)
+      expect(volume?.[source]).toBeDefined()
+    },
+  )
 
   it('keeps the key cache on an emptyDir and mounts no file with subPath', () => {
     expect(flag('--key-cache-dir')).toBe('/var/cache/kube-oidc-webhook')
@@ -231,14 +260,20 @@ describe('manifests: the Deployment is hardened', () => {
 
   it('mounts the ConfigMap key the config flag reads, and the Secret the TLS flags read', () => {
     const configMap = only('manifests/configmap.yaml', 'v1/ConfigMap')
-    expect(volumeAt(flag('--authentication-config'))?.['configMap']).toEqual({ name: at(configMap, 'metadata', 'name') })
+    expect(volumeAt(flag('--authentication-config'))?.['configMap']).toEqual({
+      name: at(configMap, 'metadata', 'name'),
+    })
     expect(Object.keys(obj(configMap['data'], 'data'))).toEqual(['authentication-config.yaml'])
-    expect(at(volumeAt(flag('--tls-cert-file')), 'secret', 'secretName')).toBe('kube-oidc-webhook-tls')
+    expect(at(volumeAt(flag('--tls-cert-file')), 'secret', 'secretName')).toBe(
+      'kube-oidc-webhook-tls',
+    )
     const issued = docs
       .filter((d) => typeOf(d) === 'cert-manager.io/v1/Certificate')
       .map((d) => at(d.value, 'spec', 'secretName'))
     expect(issued).toContain('kube-oidc-webhook-tls')
-    expect(at(only('manifests/examples/tls-secret.yaml', 'v1/Secret'), 'metadata', 'name')).toBe('kube-oidc-webhook-tls')
+    expect(at(only('manifests/examples/tls-secret.yaml', 'v1/Secret'), 'metadata', 'name')).toBe(
+      'kube-oidc-webhook-tls',
+    )
   })
 })
 
@@ -265,11 +300,21 @@ describe('manifests: Service, PDB, HPA, NetworkPolicy', () => {
   })
 
   it('HorizontalPodAutoscaler scales the Deployment on CPU, never below two', () => {
-    const hpa = only('manifests/horizontalpodautoscaler.yaml', 'autoscaling/v2/HorizontalPodAutoscaler')
-    expect(at(hpa, 'spec', 'scaleTargetRef')).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'kube-oidc-webhook' })
+    const hpa = only(
+      'manifests/horizontalpodautoscaler.yaml',
+      'autoscaling/v2/HorizontalPodAutoscaler',
+    )
+    expect(at(hpa, 'spec', 'scaleTargetRef')).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'kube-oidc-webhook',
+    })
     expect(at(hpa, 'spec', 'minReplicas')).toBe(2)
     expect(at(hpa, 'spec', 'metrics')).toEqual([
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+      },
     ])
   })
 
@@ -287,7 +332,10 @@ describe('manifests: Service, PDB, HPA, NetworkPolicy', () => {
     ])
     const egress = arr(at(np, 'spec', 'egress'), 'egress')
     expect(egress.map((r) => at(r, 'ports'))).toEqual([
-      [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
       [{ port: 443, protocol: 'TCP' }],
     ])
   })
@@ -295,6 +343,8 @@ describe('manifests: Service, PDB, HPA, NetworkPolicy', () => {
   it('ServiceAccount mounts no token', () => {
     const sa = only('manifests/serviceaccount.yaml', 'v1/ServiceAccount')
     expect(sa['automountServiceAccountToken']).toBe(false)
-    expect(at(deployment, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(at(sa, 'metadata', 'name'))
+    expect(at(deployment, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(
+      at(sa, 'metadata', 'name'),
+    )
   })
 })

@@ -75,7 +75,8 @@ export function obj(value: unknown, what: string): Record<string, unknown> {
 
 /** Narrows to an array, or throws naming `what`. */
 export function arr(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new Error(`${what}: expected a list, got ${JSON.stringify(value)}`)
+  if (!Array.isArray(value))
+    throw new Error(`${what}: expected a list, got ${JSON.stringify(value)}`)
   return value
 }
 

@@ -31,7 +31,12 @@ function claims(i: TestIssuer, more: Json = {}): Json {
 }
 
 const JANE = { kind: 'authenticated', user: { username: 'jane', uid: '', groups: [], extra: {} } }
-const NOT_INITIALIZED = { kind: 'rejected', reason: 'issuer_not_ready', message: 'oidc: authenticator not initialized', transient: true }
+const NOT_INITIALIZED = {
+  kind: 'rejected',
+  reason: 'issuer_not_ready',
+  message: 'oidc: authenticator not initialized',
+  transient: true,
+}
 
 describe('discovery', () => {
   it('discovery issuer mismatch leaves the issuer not initialized', async () => {
@@ -71,7 +76,9 @@ describe('discovery', () => {
 
   it('discoveryURL is where discovery is fetched from', async () => {
     const i = await issuerUp({ path: '/tenant' })
-    const auth = await authenticatorFor([entryFor(i, { issuer: { discoveryURL: `${i.origin}/custom/discovery` } })])
+    const auth = await authenticatorFor([
+      entryFor(i, { issuer: { discoveryURL: `${i.origin}/custom/discovery` } }),
+    ])
     stops.push(() => auth.close())
     expect(summarize(await auth.authenticate(i.sign(claims(i))))).toEqual(JANE)
     expect(i.count('/custom/discovery')).toBe(1)
@@ -86,7 +93,10 @@ describe('discovery', () => {
       ['hang', /context deadline exceeded$/],
     ] as const) {
       i.knobs.discovery = mode
-      const auth = await authenticatorFor([entryFor(i)], { maxResponseBytes: 1024, fetchTimeoutMs: 300 })
+      const auth = await authenticatorFor([entryFor(i)], {
+        maxResponseBytes: 1024,
+        fetchTimeoutMs: 300,
+      })
       expect(auth.issuers()[0]?.lastError).toMatch(want)
       await auth.close()
     }
@@ -111,7 +121,12 @@ describe('JWKS', () => {
     const forged = [1, 2, 3].map((n) => i.sign(claims(i), { kid: `forged-${n}` }))
     const outcomes = await Promise.all(forged.map((t) => auth.authenticate(t)))
     expect(outcomes.map(summarize)).toEqual(
-      forged.map(() => ({ kind: 'rejected', reason: 'bad_signature', message: 'oidc: verify token: failed to verify signature: failed to verify id token signature' })),
+      forged.map(() => ({
+        kind: 'rejected',
+        reason: 'bad_signature',
+        message:
+          'oidc: verify token: failed to verify signature: failed to verify id token signature',
+      })),
     )
     // The initial fetch happened at start (within the interval), so no refetch at all.
     expect(i.count('/jwks')).toBe(1)
@@ -127,10 +142,14 @@ describe('JWKS', () => {
     expect(summarize(await auth.authenticate(i.sign(claims(i), { alg: 'ES256' })))).toEqual({
       kind: 'rejected',
       reason: 'keys_unavailable',
-      message: 'oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed: 404 Not Found not here',
+      message:
+        'oidc: verify token: failed to verify signature: fetching keys oidc: get keys failed: 404 Not Found not here',
       transient: true,
     })
-    expect(auth.issuers()[0]?.conditions.find((c) => c.type === 'JWKSFetchValid')).toMatchObject({ status: 'False', reason: 'FetchFailed' })
+    expect(auth.issuers()[0]?.conditions.find((c) => c.type === 'JWKSFetchValid')).toMatchObject({
+      status: 'False',
+      reason: 'FetchFailed',
+    })
   })
 
   it('a JWKS that is not a key set is refused and reported', async () => {
@@ -141,7 +160,8 @@ describe('JWKS', () => {
     expect(summarize(await auth.authenticate(i.sign(claims(i))))).toEqual({
       kind: 'rejected',
       reason: 'keys_unavailable',
-      message: 'oidc: verify token: failed to verify signature: fetching keys oidc: failed to decode keys: "keys" is not an array {"keys":"nope"}',
+      message:
+        'oidc: verify token: failed to verify signature: fetching keys oidc: failed to decode keys: "keys" is not an array {"keys":"nope"}',
       transient: true,
     })
     expect(auth.issuers()[0]?.ready).toBe(false)
@@ -150,7 +170,12 @@ describe('JWKS', () => {
   it('unusable JWKs (oct, OKP) are skipped, the rest still verify', async () => {
     const i = await issuerUp()
     i.addRawJwk({ kty: 'oct', k: 'c2VjcmV0', kid: 'RS256' })
-    i.addRawJwk({ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: 'ed' })
+    i.addRawJwk({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+      kid: 'ed',
+    })
     const auth = await authenticatorFor([entryFor(i)])
     stops.push(() => auth.close())
     expect(summarize(await auth.authenticate(i.sign(claims(i))))).toEqual(JANE)
@@ -174,7 +199,14 @@ describe('observer, size limit, key cache and hand-over', () => {
     await auth.authenticate(i.sign(claims(i)))
     await auth.authenticate(i.sign(claims(i, { aud: 'x' })))
     await auth.authenticate('not.a.token')
-    expect(events).toEqual(['discovery sha256: true', 'jwks true sha256:', 'ready true', 'verify', 'ok', 'rejected audience_mismatch'])
+    expect(events).toEqual([
+      'discovery sha256: true',
+      'jwks true sha256:',
+      'ready true',
+      'verify',
+      'ok',
+      'rejected audience_mismatch',
+    ])
   })
 
   it('rejects a token over the size limit before parsing', async () => {
@@ -193,19 +225,31 @@ describe('observer, size limit, key cache and hand-over', () => {
     stops.push(() => rm(dir, { recursive: true, force: true }))
     const i = await issuerUp({ keyFamily: 'cache', algorithms: ['RS256'] })
     const first = await authenticatorFor([entryFor(i)], { keyCacheDir: dir })
-    await waitFor(async () => (await import('node:fs/promises')).readdir(dir).then((f) => f.length === 1))
+    await waitFor(async () =>
+      (await import('node:fs/promises')).readdir(dir).then((f) => f.length === 1),
+    )
     await first.close()
     i.knobs.down = true
-    const second = await authenticatorFor([entryFor(i)], { keyCacheDir: dir, discoveryRetryMs: 60_000 })
+    const second = await authenticatorFor([entryFor(i)], {
+      keyCacheDir: dir,
+      discoveryRetryMs: 60_000,
+    })
     stops.push(() => second.close())
     expect(summarize(await second.authenticate(i.sign(claims(i))))).toEqual(JANE)
-    expect(second.issuers()[0]?.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'FromKeyCache' })
+    expect(second.issuers()[0]?.conditions.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'FromKeyCache',
+    })
   })
 
   it('hot reload keeps a warm issuer whose fetch settings are unchanged', async () => {
     const i = await issuerUp()
     const text = (aud: string) =>
-      JSON.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AuthenticationConfiguration', jwt: [entryFor(i, { issuer: { audiences: [aud] } })] })
+      JSON.stringify({
+        apiVersion: 'apiserver.config.k8s.io/v1',
+        kind: 'AuthenticationConfiguration',
+        jwt: [entryFor(i, { issuer: { audiences: [aud] } })],
+      })
     const c1 = parseAuthenticationConfig(text('my-client'))
     const c2 = parseAuthenticationConfig(text('new-client'))
     if (!c1.ok || !c2.ok) throw new Error('bad config')
@@ -220,14 +264,25 @@ describe('observer, size limit, key cache and hand-over', () => {
 })
 
 describe('distributed claims', () => {
-  const groups = { username: { claim: 'username', prefix: '' }, groups: { claim: 'groups', prefix: 'oidc:' } }
+  const groups = {
+    username: { claim: 'username', prefix: '' },
+    groups: { claim: 'groups', prefix: 'oidc:' },
+  }
 
   it('resolves the groups claim from its endpoint, with the access token, and prefixes it', async () => {
     const i = await issuerUp()
-    const endpoint = i.serveClaims('/claims/groups', i.sign(claims(i, { groups: ['team1', 'team2'] })))
+    const endpoint = i.serveClaims(
+      '/claims/groups',
+      i.sign(claims(i, { groups: ['team1', 'team2'] })),
+    )
     const auth = await authenticatorFor([entryFor(i, { claimMappings: groups })])
     stops.push(() => auth.close())
-    const token = i.sign(claims(i, { _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint, access_token: 'secret' } } }))
+    const token = i.sign(
+      claims(i, {
+        _claim_names: { groups: 'src1' },
+        _claim_sources: { src1: { endpoint, access_token: 'secret' } },
+      }),
+    )
     expect(summarize(await auth.authenticate(token))).toEqual({
       kind: 'authenticated',
       user: { username: 'jane', uid: '', groups: ['oidc:team1', 'oidc:team2'], extra: {} },
@@ -240,22 +295,52 @@ describe('distributed claims', () => {
     const endpoint = i.serveClaims('/claims/g2', i.sign(claims(i, { groups: ['remote'] })))
     const auth = await authenticatorFor([entryFor(i, { claimMappings: groups })])
     stops.push(() => auth.close())
-    const token = i.sign(claims(i, { groups: ['local'], _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint } } }))
-    expect(summarize(await auth.authenticate(token))).toMatchObject({ user: { groups: ['oidc:local'] } })
+    const token = i.sign(
+      claims(i, {
+        groups: ['local'],
+        _claim_names: { groups: 'src1' },
+        _claim_sources: { src1: { endpoint } },
+      }),
+    )
+    expect(summarize(await auth.authenticate(token))).toMatchObject({
+      user: { groups: ['oidc:local'] },
+    })
     expect(i.count('/claims/g2')).toBe(0)
   })
 
   it.each([
-    ['an expired distributed JWT', (i: TestIssuer) => i.sign(claims(i, { groups: ['x'], exp: 1 })), 200, 'oidc: could not expand distributed claims: verify distributed claim token: oidc: token is expired (Token Expiry: 1970-01-01 00:00:01 +0000 UTC)'],
-    ['a JWT without the claim', (i: TestIssuer) => i.sign(claims(i)), 200, 'oidc: could not expand distributed claims: jwt returned by distributed claim endpoint "ENDPOINT" did not contain claim: groups'],
-    ['an endpoint answering 404', () => 'nope', 404, 'oidc: could not expand distributed claims: while getting distributed claim "groups": error while getting distributed claim JWT: 404 Not Found'],
-    ['a body that is not a JWT', () => 'nope', 200, 'oidc: could not expand distributed claims: getting untrusted issuer from endpoint ENDPOINT failed for claim "groups": malformed token'],
+    [
+      'an expired distributed JWT',
+      (i: TestIssuer) => i.sign(claims(i, { groups: ['x'], exp: 1 })),
+      200,
+      'oidc: could not expand distributed claims: verify distributed claim token: oidc: token is expired (Token Expiry: 1970-01-01 00:00:01 +0000 UTC)',
+    ],
+    [
+      'a JWT without the claim',
+      (i: TestIssuer) => i.sign(claims(i)),
+      200,
+      'oidc: could not expand distributed claims: jwt returned by distributed claim endpoint "ENDPOINT" did not contain claim: groups',
+    ],
+    [
+      'an endpoint answering 404',
+      () => 'nope',
+      404,
+      'oidc: could not expand distributed claims: while getting distributed claim "groups": error while getting distributed claim JWT: 404 Not Found',
+    ],
+    [
+      'a body that is not a JWT',
+      () => 'nope',
+      200,
+      'oidc: could not expand distributed claims: getting untrusted issuer from endpoint ENDPOINT failed for claim "groups": malformed token',
+    ],
   ])('rejects %s', async (_name, body, status, message) => {
     const i = await issuerUp()
     const endpoint = i.serveClaims('/claims/bad', body(i), status)
     const auth = await authenticatorFor([entryFor(i, { claimMappings: groups })])
     stops.push(() => auth.close())
-    const token = i.sign(claims(i, { _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint } } }))
+    const token = i.sign(
+      claims(i, { _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint } } }),
+    )
     expect(summarize(await auth.authenticate(token))).toEqual({
       kind: 'rejected',
       reason: 'distributed_claims_failed',

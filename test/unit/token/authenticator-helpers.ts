@@ -1,7 +1,11 @@
 /** Shared set-up for token pipeline tests: a config for one test issuer and an authenticator over it. */
 import { parseAuthenticationConfig } from '../../../src/config/load.js'
 import { fixedClock } from '../../../src/runtime/clock.js'
-import { createConfigAuthenticator, type AuthenticatorOptions, type ConfigAuthenticator } from '../../../src/token/authenticator.js'
+import {
+  createConfigAuthenticator,
+  type AuthenticatorOptions,
+  type ConfigAuthenticator,
+} from '../../../src/token/authenticator.js'
 import type { AuthOutcome } from '../../../src/token/types.js'
 import { NOW } from '../../helpers/fixed-clock.js'
 import type { TestIssuer } from '../../helpers/issuer.js'
@@ -22,7 +26,11 @@ export async function authenticatorFor(
   entries: JwtEntry[],
   options: AuthenticatorOptions = {},
 ): Promise<ConfigAuthenticator> {
-  const text = JSON.stringify({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AuthenticationConfiguration', jwt: entries })
+  const text = JSON.stringify({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AuthenticationConfiguration',
+    jwt: entries,
+  })
   const parsed = parseAuthenticationConfig(text)
   if (!parsed.ok) throw new Error(`bad test config: ${parsed.errors.join('; ')}`)
   const auth = createConfigAuthenticator(parsed.config, { clock: fixedClock(NOW), ...options })
