@@ -246,29 +246,42 @@ export async function startServe(
 
 export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> {
   const opts = serveOptionsFromFlags(flags)
-  const prepared = await prepare(opts)
-  if (!prepared.ok) {
-    for (const line of prepared.errors) io.stderr.write(`${line}\n`)
-    return 1
+  // Signals are caught from the very start: a SIGTERM that arrives while the
+  // server is still starting shuts it down cleanly once it is up (exit 0).
+  let received: NodeJS.Signals | undefined
+  let onStop: (() => void) | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) return
+    received = signal
+    onStop?.()
   }
-  const logger = createLogger({ level: opts.logLevel })
-  let handle: ServeHandle
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
   try {
-    handle = await startServe(opts, prepared.config, prepared.configBytes, prepared.tls, logger)
-  } catch (err) {
-    io.stderr.write(`Error: ${(err as Error).message}\n`)
-    return 1
-  }
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      logger.info({ signal }, 'signal received')
-      process.off('SIGTERM', onSignal)
-      process.off('SIGINT', onSignal)
-      handle.shutdown().then(resolve, resolve)
+    const prepared = await prepare(opts)
+    if (!prepared.ok) {
+      for (const line of prepared.errors) io.stderr.write(`${line}\n`)
+      return 1
     }
-    process.on('SIGTERM', onSignal)
-    process.on('SIGINT', onSignal)
-  })
-  logger.flush()
-  return 0
+    const logger = createLogger({ level: opts.logLevel })
+    let handle: ServeHandle
+    try {
+      handle = await startServe(opts, prepared.config, prepared.configBytes, prepared.tls, logger)
+    } catch (err) {
+      io.stderr.write(`Error: ${(err as Error).message}\n`)
+      return 1
+    }
+    await new Promise<void>((resolve) => {
+      onStop = () => {
+        logger.info({ signal: received }, 'signal received')
+        handle.shutdown().then(resolve, resolve)
+      }
+      if (received !== undefined) onStop()
+    })
+    logger.flush()
+    return 0
+  } finally {
+    process.off('SIGTERM', onSignal)
+    process.off('SIGINT', onSignal)
+  }
 }
