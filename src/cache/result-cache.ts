@@ -53,12 +53,6 @@ export interface ResultCacheStats {
   negativeEntries: number
 }
 
-interface Entry {
-  readonly outcome: AuthOutcome
-  /** Milliseconds since the epoch, by the injected clock. */
-  readonly expiresAt: number
-}
-
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new TypeError(`"${name}" option must be an integer >= ${min}, got ${String(value)}`)
@@ -78,22 +72,23 @@ function checkCount(name: string, value: number, min: number): number {
  * - Concurrent reviews of the same uncached key share one computation; a
  *   computation that throws is propagated to every waiter and not stored.
  *
- * Expiry uses the injected clock, not lru-cache's own TTL (which reads
- * `performance.now`): each entry stores its `expiresAt` and is checked on read.
- * Expired entries occupy a slot until read, evicted by LRU or removed by {@link prune}.
+ * Expiry is lru-cache's own per-entry TTL, read through the injected clock
+ * (its `perf` option), so no wrapper object is kept per entry. Expired entries
+ * occupy a slot until read, evicted by LRU or removed by {@link prune}; `serve`
+ * prunes on a timer so memory follows the live entries, not the bound.
  *
- * Memory: an entry is a 43-character key (~70 bytes as a V8 string), a
- * two-field record (~32 bytes), its share of lru-cache's bookkeeping (~40 bytes:
- * the key Map plus preallocated index arrays) and the outcome object itself
- * (a few hundred bytes for a typical user). About 0.5 KiB per entry, so the
- * default bound of 100000 is in the order of 50 MiB at worst.
+ * Memory: an entry is a 43-character key (~70 bytes as a V8 string), its share
+ * of lru-cache's bookkeeping (~60 bytes: the key Map plus preallocated index and
+ * TTL arrays) and the outcome object itself (a few hundred bytes for a typical
+ * user). Under 0.5 KiB per entry, so the default bound of 100000 is in the
+ * order of 40 MiB at worst.
  */
 export class ResultCache {
   readonly ttlMs: number
   readonly negativeTtlMs: number
   readonly #clock: Clock
-  readonly #positive: LRUCache<string, Entry> | undefined
-  readonly #negative: LRUCache<string, Entry> | undefined
+  readonly #positive: LRUCache<string, AuthOutcome> | undefined
+  readonly #negative: LRUCache<string, AuthOutcome> | undefined
   readonly #inflight = new Map<string, Promise<AuthOutcome>>()
   /** Bumped by dropIssuer/clear so computations started before it are not stored. */
   #epoch = 0
@@ -115,8 +110,18 @@ export class ResultCache {
     )
     this.#clock = options.clock ?? systemClock
     if (this.ttlMs > 0) {
-      this.#positive = new LRUCache<string, Entry>({ max: maxEntries })
-      if (this.negativeTtlMs > 0) this.#negative = new LRUCache<string, Entry>({ max: negativeMax })
+      const clock = this.#clock
+      const common = {
+        // Every read consults the injected clock (no cached "now" between ticks).
+        perf: { now: () => clock.now().getTime() },
+        ttlResolution: 0,
+        allowStale: false,
+        updateAgeOnGet: false,
+      }
+      this.#positive = new LRUCache<string, AuthOutcome>({ ...common, max: maxEntries, ttl: this.ttlMs })
+      if (this.negativeTtlMs > 0) {
+        this.#negative = new LRUCache<string, AuthOutcome>({ ...common, max: negativeMax, ttl: this.negativeTtlMs })
+      }
     }
   }
 
@@ -170,8 +175,7 @@ export class ResultCache {
     for (const lru of [this.#positive, this.#negative]) {
       if (lru === undefined) continue
       const doomed: string[] = []
-      for (const [key, entry] of lru.entries()) {
-        const { outcome } = entry
+      for (const [key, outcome] of lru.entries()) {
         if (outcome.kind === 'not-mine' || outcome.issuer === issuerUrl) doomed.push(key)
       }
       for (const key of doomed) if (lru.delete(key)) removed++
@@ -193,15 +197,10 @@ export class ResultCache {
    * @returns how many were removed.
    */
   prune(): number {
-    const now = this.#clock.now().getTime()
-    let removed = 0
-    for (const lru of [this.#positive, this.#negative]) {
-      if (lru === undefined) continue
-      const doomed: string[] = []
-      for (const [key, entry] of lru.entries()) if (entry.expiresAt <= now) doomed.push(key)
-      for (const key of doomed) if (lru.delete(key)) removed++
-    }
-    return removed
+    const before = (this.#positive?.size ?? 0) + (this.#negative?.size ?? 0)
+    this.#positive?.purgeStale()
+    this.#negative?.purgeStale()
+    return before - (this.#positive?.size ?? 0) - (this.#negative?.size ?? 0)
   }
 
   /** Counters and sizes, read by the metrics collector. */
@@ -216,14 +215,8 @@ export class ResultCache {
   }
 
   #lookup(key: string): AuthOutcome | undefined {
-    const now = this.#clock.now().getTime()
-    for (const lru of [this.#positive, this.#negative]) {
-      const entry = lru?.get(key)
-      if (entry === undefined) continue
-      if (now < entry.expiresAt) return entry.outcome
-      lru?.delete(key)
-    }
-    return undefined
+    // get() drops an entry whose TTL has passed and answers undefined.
+    return this.#positive?.get(key) ?? this.#negative?.get(key)
   }
 
   #start(key: string, compute: () => Promise<ComputedOutcome>): Promise<AuthOutcome> {
@@ -250,17 +243,16 @@ export class ResultCache {
   }
 
   #store(key: string, outcome: AuthOutcome, exp: number | undefined): void {
-    const now = this.#clock.now().getTime()
     if (outcome.kind === 'authenticated') {
-      let expiresAt = now + this.ttlMs
-      if (exp !== undefined) expiresAt = Math.min(expiresAt, exp * 1000)
-      if (!(expiresAt > now)) return
+      let ttl = this.ttlMs
+      if (exp !== undefined) ttl = Math.min(ttl, exp * 1000 - this.#clock.now().getTime())
+      if (!(ttl > 0)) return
       this.#negative?.delete(key)
-      this.#positive?.set(key, { outcome, expiresAt })
+      this.#positive?.set(key, outcome, { ttl })
       return
     }
     if (outcome.kind === 'rejected' && outcome.rejection.transient) return
     this.#positive?.delete(key)
-    this.#negative?.set(key, { outcome, expiresAt: now + this.negativeTtlMs })
+    this.#negative?.set(key, outcome)
   }
 }

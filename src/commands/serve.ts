@@ -140,6 +140,10 @@ export async function startServe(
   const authenticator: ConfigAuthenticator = await buildAuthenticator(config, authenticatorOptions)
   const cache = new ResultCache({ ttlMs: opts.cacheTtlMs, maxEntries: opts.cacheMaxEntries })
   metrics.observeCache(cache)
+  // Expired entries would otherwise hold their slots until evicted: memory then
+  // tracks the live entries (review rate x TTL), not --cache-max-entries.
+  const pruning = setInterval(() => cache.prune(), Math.max(1000, opts.cacheTtlMs))
+  pruning.unref()
   metrics.setConfigInfo(config.hash as Sha256Label)
   const reloader = new ConfigReloader({
     path: opts.authenticationConfig,
@@ -201,6 +205,7 @@ export async function startServe(
       ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
     })
   } catch (err) {
+    clearInterval(pruning)
     await reloader.close()
     if (health?.listening === true) await new Promise((r) => health?.close(r))
     if (webhook.listening) await webhook.close(0)
@@ -227,6 +232,7 @@ export async function startServe(
       closing ??= (async () => {
         logger.info({ graceMs: opts.shutdownGraceMs }, 'shutting down')
         tlsWatcher?.close()
+        clearInterval(pruning)
         await reloader.close()
         await webhook.close(opts.shutdownGraceMs)
         if (health !== undefined) {

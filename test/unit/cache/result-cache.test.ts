@@ -126,11 +126,15 @@ describe('ResultCache.review', () => {
   })
 
   // Each case: TTL, exp relative to now (s), how far the clock moves (ms), whether the second review hits.
+  // An entry is fresh while its age is at most its TTL (lru-cache's rule); at exactly `exp`
+  // the token itself is still valid (go-oidc expires it only when exp is before now).
   it.each([
     { name: 'within TTL, exp far', ttlMs: 10000, expIn: 3600, step: 9999, hit: true },
-    { name: 'TTL elapsed, exp far', ttlMs: 10000, expIn: 3600, step: 10000, hit: false },
+    { name: 'TTL reached exactly, exp far', ttlMs: 10000, expIn: 3600, step: 10000, hit: true },
+    { name: 'TTL elapsed, exp far', ttlMs: 10000, expIn: 3600, step: 10001, hit: false },
     { name: 'exp before TTL: still before exp', ttlMs: 10000, expIn: 3, step: 2999, hit: true },
-    { name: 'exp before TTL: exp reached', ttlMs: 10000, expIn: 3, step: 3000, hit: false },
+    { name: 'exp before TTL: at exp exactly', ttlMs: 10000, expIn: 3, step: 3000, hit: true },
+    { name: 'exp before TTL: past exp', ttlMs: 10000, expIn: 3, step: 3001, hit: false },
     { name: 'token without exp: TTL alone', ttlMs: 10000, expIn: undefined, step: 9999, hit: true },
     { name: 'exp already now: not stored', ttlMs: 10000, expIn: 0, step: 0, hit: false },
     { name: 'exp in the past: not stored', ttlMs: 10000, expIn: -5, step: 0, hit: false },
@@ -168,7 +172,7 @@ describe('ResultCache.review', () => {
     const { cache, clock } = makeCache({ ttlMs: 10000, negativeTtlMs: 2000 })
     const c = counting({ outcome: NOT_MINE })
     await cache.review('tok', [], c.fn)
-    clock.advance(1999)
+    clock.advance(2000)
     expect((await cache.review('tok', [], c.fn)).hit).toBe(true)
     clock.advance(1)
     expect((await cache.review('tok', [], c.fn)).hit).toBe(false)
@@ -340,6 +344,8 @@ describe('ResultCache.dropIssuer and clear', () => {
     const { cache, clock } = makeCache({ ttlMs: 10000, negativeTtlMs: 1000 })
     await fill(cache)
     clock.advance(1000)
+    expect(cache.prune()).toBe(0)
+    clock.advance(1)
     expect(cache.prune()).toBe(3)
     expect(cache.stats()).toMatchObject({ positiveEntries: 2, negativeEntries: 0 })
   })
