@@ -15,7 +15,11 @@ function flagLine(def: FlagDef): [string, string] {
   const left = `--${def.name} ${PLACEHOLDER[def.kind]}`
   let right = def.description
   if (def.required === true) right += ' (required)'
-  else if (def.default !== undefined) right += ` (default ${JSON.stringify(def.default)})`
+  // pflag's style: strings quoted, numbers and durations bare.
+  else if (def.default !== undefined) {
+    const bare = PLACEHOLDER[def.kind] !== 'string'
+    right += ` (default ${bare ? String(def.default) : JSON.stringify(def.default)})`
+  }
   return [left, right]
 }
 

@@ -38,7 +38,11 @@ describe('--help', () => {
         const line = text.split('\n').find((l) => l.trimStart().startsWith(`--${flag.name} `))
         expect(line).toBeDefined()
         if (flag.required === true) expect(line).toMatch(/\(required\)$/)
-        else if (flag.default !== undefined) expect(line).toContain(`(default "${flag.default}")`)
+        else if (flag.default !== undefined) {
+          // pflag's style: strings quoted, numbers and durations bare.
+          const quoted = ['string', 'path', 'log-level'].includes(flag.kind)
+          expect(line).toContain(quoted ? `(default "${flag.default}")` : `(default ${flag.default})`)
+        }
       }
       expect(text).toContain('-h, --help')
     },
@@ -46,7 +50,7 @@ describe('--help', () => {
 
   it('serve help shows the cache TTL line', () => {
     expect(commandHelp(SERVE)).toMatch(
-      /\n {2}--cache-ttl duration +Longest life of a cached review \(never past the token's exp\); 0 turns the cache off \(default "10s"\)\n/,
+      /\n {2}--cache-ttl duration +Longest life of a cached review \(never past the token's exp\); 0 turns the cache off \(default 10s\)\n/,
     )
   })
 
