@@ -41,7 +41,9 @@ describe('--help', () => {
         else if (flag.default !== undefined) {
           // pflag's style: strings quoted, numbers and durations bare.
           const quoted = ['string', 'path', 'log-level'].includes(flag.kind)
-          expect(line).toContain(quoted ? `(default "${flag.default}")` : `(default ${flag.default})`)
+          expect(line).toContain(
+            quoted ? `(default "${flag.default}")` : `(default ${flag.default})`,
+          )
         }
       }
       expect(text).toContain('-h, --help')
