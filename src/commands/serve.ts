@@ -142,7 +142,7 @@ export async function startServe(
   metrics.observeCache(cache)
   // Expired entries would otherwise hold their slots until evicted: memory then
   // tracks the live entries (review rate x TTL), not --cache-max-entries.
-  const pruning = setInterval(() => cache.prune(), Math.max(1000, opts.cacheTtlMs))
+  const pruning = setInterval(() => cache.prune(), Math.max(1000, opts.cacheTtlMs / 4))
   pruning.unref()
   metrics.setConfigInfo(config.hash as Sha256Label)
   const reloader = new ConfigReloader({
