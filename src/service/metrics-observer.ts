@@ -5,9 +5,22 @@ import type { AuthenticatorObserver } from '../token/observer.js'
 
 const HASH = /^sha256:[0-9a-f]{64}$/
 
-/** Issuer hashes come from the compiled config (`sha256:<hex of url>`); anything else is dropped to the empty label. */
+const checked = new Map<string, Sha256Label>()
+
+/**
+ * Issuer hashes come from the compiled config (`sha256:<hex of url>`); anything
+ * else is dropped to the empty label. Checked once per distinct value (config
+ * issuers are few), not on every review.
+ */
 function label(hash: string | undefined): Sha256Label {
-  return (hash !== undefined && HASH.test(hash) ? hash : '') as Sha256Label
+  if (hash === undefined) return '' as Sha256Label
+  let known = checked.get(hash)
+  if (known === undefined) {
+    known = (HASH.test(hash) ? hash : '') as Sha256Label
+    if (checked.size >= 4096) checked.clear()
+    checked.set(hash, known)
+  }
+  return known
 }
 
 export function metricsObserver(metrics: WebhookMetrics): AuthenticatorObserver {
