@@ -118,9 +118,17 @@ export class ResultCache {
         allowStale: false,
         updateAgeOnGet: false,
       }
-      this.#positive = new LRUCache<string, AuthOutcome>({ ...common, max: maxEntries, ttl: this.ttlMs })
+      this.#positive = new LRUCache<string, AuthOutcome>({
+        ...common,
+        max: maxEntries,
+        ttl: this.ttlMs,
+      })
       if (this.negativeTtlMs > 0) {
-        this.#negative = new LRUCache<string, AuthOutcome>({ ...common, max: negativeMax, ttl: this.negativeTtlMs })
+        this.#negative = new LRUCache<string, AuthOutcome>({
+          ...common,
+          max: negativeMax,
+          ttl: this.negativeTtlMs,
+        })
       }
     }
   }
