@@ -53,6 +53,23 @@ function fail(
   throw reject(reason, step, message)
 }
 
+/**
+ * A top-level claim decoded as a Go string, with kube-apiserver's two errors:
+ * `<context> "<claim>": claim not present` and the JSON type error.
+ */
+function stringClaim(
+  claims: Claims,
+  claim: string,
+  reason: TokenRejected['reason'],
+  step: TokenRejected['step'],
+  context: string,
+): string {
+  if (!hasOwn(claims, claim)) fail(reason, step, `${context} ${goQuote(claim)}: claim not present`)
+  const decoded = goUnmarshalString(claims[claim])
+  if (!decoded.ok) fail(reason, step, `${context} ${goQuote(claim)}: ${decoded.message}`)
+  return decoded.value
+}
+
 export function mapUsername(
   mapping: CompiledPrefixedMapping,
   claims: Claims,
@@ -78,19 +95,13 @@ export function mapUsername(
     return result.value
   }
   const claim = mapping.claim
-  if (!hasOwn(claims, claim))
-    fail(
-      'username_mapping_failed',
-      'username',
-      `oidc: parse username claims ${goQuote(claim)}: claim not present`,
-    )
-  const decoded = goUnmarshalString(claims[claim])
-  if (!decoded.ok)
-    fail(
-      'username_mapping_failed',
-      'username',
-      `oidc: parse username claims ${goQuote(claim)}: ${decoded.message}`,
-    )
+  const value = stringClaim(
+    claims,
+    claim,
+    'username_mapping_failed',
+    'username',
+    'oidc: parse username claims',
+  )
   if (claim === 'email' && hasOwn(claims, 'email_verified')) {
     const verified = claims.email_verified
     if (verified !== null && typeof verified !== 'boolean') {
@@ -103,7 +114,7 @@ export function mapUsername(
     // null decodes to Go's zero value false.
     if (verified !== true) fail('email_not_verified', 'username', 'oidc: email not verified')
   }
-  return mapping.prefix + decoded.value
+  return mapping.prefix + value
 }
 
 // stringOrArray.UnmarshalJSON: []string first, then string; the string attempt's error is reported.
@@ -153,21 +164,7 @@ export function mapUID(
 ): string {
   if (mapping === undefined) return ''
   if (mapping.kind === 'claim') {
-    const claim = mapping.claim
-    if (!hasOwn(claims, claim))
-      fail(
-        'uid_mapping_failed',
-        'uid',
-        `oidc: parse uid claim ${goQuote(claim)}: claim not present`,
-      )
-    const decoded = goUnmarshalString(claims[claim])
-    if (!decoded.ok)
-      fail(
-        'uid_mapping_failed',
-        'uid',
-        `oidc: parse uid claim ${goQuote(claim)}: ${decoded.message}`,
-      )
-    return decoded.value
+    return stringClaim(claims, mapping.claim, 'uid_mapping_failed', 'uid', 'oidc: parse uid claim')
   }
   const prefix = 'oidc: error evaluating uid claim expression: '
   const result = evaluateExpression(mapping.expression, activation)
