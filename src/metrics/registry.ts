@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { FastHistogram } from './fast-histogram.js'
 import type { Clock } from '../runtime/clock.js'
 import { systemClock } from '../runtime/clock.js'
 import { REJECT_REASONS, type AuthOutcome, type RejectReason } from '../token/types.js'
@@ -66,15 +67,22 @@ export class WebhookMetrics {
   #configHash: Sha256Label | undefined
   #cacheSource: CacheSizeSource | undefined
 
-  readonly #authLatency: Histogram<'result' | 'jwt_issuer_hash'>
+  readonly #authLatency: FastHistogram
   readonly #jwksFetchTimestamp: Gauge<'result' | 'jwt_issuer_hash' | 'apiserver_id_hash'>
   readonly #jwksKeySetInfo: Gauge<'jwt_issuer_hash' | 'apiserver_id_hash' | 'hash'>
   readonly #reloads: Counter<'status' | 'apiserver_id_hash'>
   readonly #reloadTimestamp: Gauge<'status' | 'apiserver_id_hash'>
   readonly #lastConfigInfo: Gauge<'apiserver_id_hash' | 'hash'>
   readonly #reviews: Counter<'jwt_issuer_hash' | 'result'>
-  /** Per-review hot path: labelled children and issuer hashes looked up once, not per review. */
-  readonly #reviewChildren = new Map<string, { inc(): void }>()
+  /**
+   * Per-review hot path: counts accumulate in plain maps and reach prom-client
+   * (which hashes the label set on every call) only when the registry is scraped.
+   */
+  readonly #reviewTally = new Map<
+    string,
+    { labels: { jwt_issuer_hash: Sha256Label; result: ReviewResultLabel }; n: number }
+  >()
+  readonly #verificationTally = new Map<Sha256Label, number>()
   readonly #issuerLabels = new Map<string, Sha256Label>()
   readonly #reviewDuration: Histogram<'cache'>
   readonly #rejections: Counter<'jwt_issuer_hash' | 'reason'>
@@ -93,13 +101,12 @@ export class WebhookMetrics {
     const registers = [this.registry]
     const own = 'kube_oidc_webhook_'
 
-    this.#authLatency = new Histogram({
-      name: 'apiserver_authentication_jwt_authenticator_latency_seconds',
-      help: 'Latency of jwt authentication operations in seconds, for cache misses of tokens whose issuer matched.',
-      labelNames: ['result', 'jwt_issuer_hash'],
-      buckets: [...LATENCY_BUCKETS],
-      registers,
-    })
+    this.#authLatency = new FastHistogram(
+      'apiserver_authentication_jwt_authenticator_latency_seconds',
+      'Latency of jwt authentication operations in seconds, for cache misses of tokens whose issuer matched.',
+      LATENCY_BUCKETS,
+      this.registry,
+    )
     this.#jwksFetchTimestamp = new Gauge({
       name: 'apiserver_authentication_jwt_authenticator_jwks_fetch_last_timestamp_seconds',
       help: 'Timestamp of the last successful or failed JWKS fetch, by result, server identity and jwt issuer.',
@@ -135,6 +142,12 @@ export class WebhookMetrics {
       help: 'TokenReviews answered, by configured issuer and result (authenticated, rejected, not_mine, error).',
       labelNames: ['jwt_issuer_hash', 'result'],
       registers,
+      collect: () => {
+        for (const tally of this.#reviewTally.values()) {
+          if (tally.n > 0) this.#reviews.inc(tally.labels, tally.n)
+          tally.n = 0
+        }
+      },
     })
     this.#reviewDuration = new Histogram({
       name: `${own}review_duration_seconds`,
@@ -190,6 +203,12 @@ export class WebhookMetrics {
       help: 'Token signature verifications performed, by configured issuer.',
       labelNames: ['jwt_issuer_hash'],
       registers,
+      collect: () => {
+        for (const [issuer, n] of this.#verificationTally) {
+          if (n > 0) this.#verifications.inc({ jwt_issuer_hash: issuer }, n)
+          this.#verificationTally.set(issuer, 0)
+        }
+      },
     })
     this.#httpRequests = new Counter({
       name: `${own}http_requests_total`,
@@ -225,7 +244,11 @@ export class WebhookMetrics {
     result: SuccessOrFailure,
     seconds: number,
   ): void {
-    this.#authLatency.observe({ result, jwt_issuer_hash: issuer }, seconds)
+    this.#authLatency.observe(
+      `${issuer} ${result}`,
+      () => ({ result, jwt_issuer_hash: issuer }),
+      seconds,
+    )
   }
 
   /**
@@ -261,7 +284,7 @@ export class WebhookMetrics {
 
   /** A signature verification actually performed (not answered from the cache). */
   recordVerification(issuer: Sha256Label): void {
-    this.#verifications.inc({ jwt_issuer_hash: issuer })
+    this.#verificationTally.set(issuer, (this.#verificationTally.get(issuer) ?? 0) + 1)
   }
 
   /**
@@ -307,12 +330,10 @@ export class WebhookMetrics {
   /** Counts one review by result; use {@link recordOutcome} when an outcome is at hand. */
   recordReview(issuer: Sha256Label, result: ReviewResultLabel): void {
     const key = `${issuer} ${result}`
-    let child = this.#reviewChildren.get(key)
-    if (child === undefined) {
-      child = this.#reviews.labels({ jwt_issuer_hash: issuer, result })
-      this.#reviewChildren.set(key, child)
-    }
-    child.inc()
+    const tally = this.#reviewTally.get(key)
+    if (tally === undefined)
+      this.#reviewTally.set(key, { labels: { jwt_issuer_hash: issuer, result }, n: 1 })
+    else tally.n++
   }
 
   /** Counts one rejection; a reason outside the closed set is not recorded. */
