@@ -121,19 +121,27 @@ function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
   return facts
 }
 
-/** cel-go `ValidateRegexLiterals`: a literal that RE2 refuses is `invalid matches argument`. */
-function validateRegexArguments(nodes: readonly CelNode[]): void {
+/** The first string-literal pattern RE2 refuses, with Go's message; each literal is compiled (and cached) once. */
+function firstBadRegexLiteral(
+  nodes: readonly CelNode[],
+): { node: CelNode; message: string } | undefined {
   for (const node of nodes) {
     const literal = stringLiteral(node)
     if (literal === undefined) continue
     try {
       compileLiteralRegex(literal)
     } catch (err) {
-      if (err instanceof RegexSyntaxError)
-        throw new CompileError('invalid matches argument', node.start)
+      if (err instanceof RegexSyntaxError) return { node, message: err.message }
       throw err
     }
   }
+  return undefined
+}
+
+/** cel-go `ValidateRegexLiterals`: a literal that RE2 refuses is `invalid matches argument`. */
+function validateRegexArguments(nodes: readonly CelNode[]): void {
+  const bad = firstBadRegexLiteral(nodes)
+  if (bad !== undefined) throw new CompileError('invalid matches argument', bad.node.start)
 }
 
 /**
@@ -142,17 +150,7 @@ function validateRegexArguments(nodes: readonly CelNode[]): void {
  * `program instantiation failed: <message>`).
  */
 function compileRegexPatterns(nodes: readonly CelNode[]): string | undefined {
-  for (const node of nodes) {
-    const literal = stringLiteral(node)
-    if (literal === undefined) continue
-    try {
-      compileLiteralRegex(literal)
-    } catch (err) {
-      if (err instanceof RegexSyntaxError) return err.message
-      throw err
-    }
-  }
-  return undefined
+  return firstBadRegexLiteral(nodes)?.message
 }
 
 function compatible(a: CelTypeDecl, b: CelTypeDecl): boolean {

@@ -5,7 +5,8 @@
 
 // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
-const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+/** Go's short escapes (`\\a`, `\\n`, ...), shared with cel-go's `strings.quote`. */
+export const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\x07': '\\a',
   '\b': '\\b',
   '\f': '\\f',

@@ -7,6 +7,7 @@
 import type { Environment } from '@marcbachmann/cel-js'
 import { formatDouble } from '../format-double.js'
 import { INTERNAL_PREFIX } from '../rename.js'
+import { SHORT_ESCAPES } from '../../go/quote.js'
 
 class StringsNamespace {}
 
@@ -57,23 +58,11 @@ function asciiCase(s: string, upper: boolean): string {
     : s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
 }
 
-const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-}
-
 /** ext/strings.go `quote`: wraps in double quotes, escaping control characters, `\` and `"`. */
 export function quote(s: string): string {
   let out = '"'
   for (const ch of s) {
-    const escaped = QUOTE_ESCAPES[ch]
+    const escaped = SHORT_ESCAPES[ch]
     if (escaped !== undefined) out += escaped
     else if (ch.length === 1 && ch.charCodeAt(0) >= 0xd800 && ch.charCodeAt(0) <= 0xdfff) {
       out += '\ufffd' // lone surrogate: invalid UTF-8 in Go becomes U+FFFD
