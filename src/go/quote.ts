@@ -5,7 +5,7 @@
 
 // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
-/** Go's short escapes (`\\a`, `\\n`, ...), shared with cel-go's `strings.quote`. */
+/** Go's short escapes (`\a`, `\n`, ...), shared with cel-go's `strings.quote`. */
 export const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\x07': '\\a',
   '\b': '\\b',
