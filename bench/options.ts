@@ -13,6 +13,11 @@ export type PhaseName = (typeof PHASES)[number]
 export interface BenchOptions {
   readonly quick: boolean
   readonly rounds: number
+  /** Rounds of the issuers-64 phase (its pairs run side by side, so rounds are cheap). */
+  readonly issuerRounds: number
+  readonly issuerWindowMs: number
+  /** Open-loop rate per server in the issuers-64 phase (both servers of a pair at once). */
+  readonly issuerRate: number
   readonly warmupMs: number
   readonly windowMs: number
   readonly openLoopWindowMs: number
@@ -30,7 +35,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [flags]
   --quick              smoke run (~2 min): smaller pools, shorter rounds, memory at 1e4/1e5
-  --rounds N           alternating rounds per phase (default 3)
+  --rounds N           alternating rounds per phase (default 3; issuers-64 runs max(N, 5))
   --phases a,b         subset of: ${PHASES.join(', ')}
   --no-service         measure the baseline only (checks the harness)
   --cli PATH           the service's entry point (default dist/cli.js)
@@ -61,6 +66,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     quick,
     rounds,
+    issuerRounds: Math.max(rounds, 5),
+    issuerWindowMs: quick ? 3000 : 6000,
+    issuerRate: 1000,
     warmupMs: quick ? 500 : 1000,
     windowMs: quick ? 1500 : 5000,
     openLoopWindowMs: quick ? 3000 : 10_000,

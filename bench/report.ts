@@ -42,6 +42,8 @@ export interface Goal {
   readonly unit: string
   readonly target: string
   readonly pass: boolean | undefined
+  /** The per-round values behind a paired median, in the goal's unit (their spread is printed). */
+  readonly rounds?: readonly number[]
 }
 
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-')
@@ -95,22 +97,23 @@ export function summarize(
 }
 
 /**
- * Median over rounds of `metric(a) / metric(b)` for the two arms measured in
- * the same round: pairing within a round cancels the drift of a shared machine.
+ * `metric(a) / metric(b)` for each round in which both arms were measured; a
+ * goal is the median of these. Pairing within a round cancels the drift of a
+ * shared machine.
  */
-export function pairedRatio(
+export function pairedRatios(
   measurements: readonly Measurement[],
   phase: string,
   armA: string,
   armB: string,
   metric: (m: Measurement) => number,
-): number {
+): number[] {
   const ratios: number[] = []
   for (const a of measurements.filter((m) => m.phase === phase && m.arm === armA)) {
     const b = measurements.find((m) => m.phase === phase && m.arm === armB && m.round === a.round)
     if (b !== undefined) ratios.push(metric(a) / metric(b))
   }
-  return median(ratios)
+  return ratios
 }
 
 export function phaseTable(
@@ -155,13 +158,20 @@ export function phaseTable(
 }
 
 export function goalTable(goals: readonly Goal[]): string {
-  const rows = [['goal', 'measured', 'target', 'result']]
+  const rows = [['goal', 'measured', 'target', 'result', 'rounds (min .. max)']]
   for (const g of goals) {
+    const digits = g.unit === 'B' || g.unit === 'MiB' ? 0 : 2
+    const unit = g.unit === '' ? '' : ` ${g.unit}`
+    const spread =
+      g.rounds === undefined || g.rounds.length === 0
+        ? '-'
+        : `${fmt(Math.min(...g.rounds), digits)} .. ${fmt(Math.max(...g.rounds), digits)}`
     rows.push([
       g.name,
-      `${fmt(g.measured, g.unit === 'B' || g.unit === 'MiB' ? 0 : 2)}${g.unit === '' ? '' : ` ${g.unit}`}`,
+      `${fmt(g.measured, digits)}${unit}`,
       g.target,
       g.pass === undefined ? 'n/a' : g.pass ? 'PASS' : 'FAIL',
+      spread,
     ])
   }
   return table(rows)
