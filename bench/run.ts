@@ -93,6 +93,8 @@ interface PhasePlan {
   readonly tagged: boolean
   readonly windowMs: number
   readonly connections: number
+  /** Run one unrecorded round first (fresh processes: JIT and caches warm up). */
+  readonly warmupRound?: boolean
   /** Overrides --rounds for this phase. */
   readonly rounds?: number
   /** Open loop: reviews per second per server (default: the open-loop phase's rate). */
@@ -186,6 +188,7 @@ async function measurePairs(
   phase: PhasePlan,
   round: number,
   into: Measurement[],
+  report = true,
 ): Promise<void> {
   // Closed loop: the pair shares the usual connection count. Open loop: each
   // server gets the phase's full rate and connections.
@@ -194,14 +197,14 @@ async function measurePairs(
   for (let i = 0; i + 1 < phase.arms.length; i += 2) {
     const pair = [phase.arms[i], phase.arms[i + 1]] as [Arm, Arm]
     // Swap which generator drives which arm every round.
-    const [first, second] = round % 2 === 0 ? pair : [pair[1], pair[0]]
+    const [first, second] = Math.abs(round) % 2 === 0 ? pair : [pair[1], pair[0]]
     const measured = await Promise.all([
       measure(ctx, phase, first, round, ctx.load, connections),
       measure(ctx, phase, second, round, ctx.load2, connections),
     ])
     for (const m of measured) {
       into.push(m)
-      logMeasurement(m)
+      if (report) logMeasurement(m)
     }
   }
 }
@@ -212,6 +215,12 @@ async function runPhase(ctx: Context, phase: PhasePlan, into: Measurement[]): Pr
     `phase ${phase.name}: ${phase.arms.map((a) => a.name).join(' / ')}, ${rounds} rounds` +
       (phase.simultaneous === true ? ', pairs side by side' : ''),
   )
+  if (phase.warmupRound === true) {
+    log('  warm-up round (not recorded)')
+    const discarded: Measurement[] = []
+    if (phase.simultaneous === true) await measurePairs(ctx, phase, -1, discarded, false)
+    else for (const arm of phase.arms) discarded.push(await measure(ctx, phase, arm, -1))
+  }
   for (let round = 0; round < rounds; round++) {
     if (phase.simultaneous === true) {
       await measurePairs(ctx, phase, round, into)
@@ -261,7 +270,10 @@ async function runMemory(ctx: Context, service: ServerProcess): Promise<MemoryRe
       ...(cache === undefined ? {} : { cacheEntries: cache.entries }),
     })
     log(
-      `  after ${target}: RSS ${rssMiB.toFixed(1)} MiB${cache === undefined ? '' : `, cache entries ${cache.entries}`}`,
+      `  after ${target}: RSS ${rssMiB.toFixed(1)} MiB` +
+        (cache === undefined
+          ? ''
+          : `, cache entries ${cache.entries}, V8 heap ${(cache.heapUsed / MiB).toFixed(1)} MiB used of ${(cache.heapTotal / MiB).toFixed(1)} MiB`),
     )
   }
   return {
@@ -484,10 +496,14 @@ async function main(): Promise<void> {
   try {
     log('starting servers')
     const baseline = await startBaselineFor('baseline', 1)
-    const needs64 = want.has('issuers-64')
-    const baseline64 = needs64 ? await startBaselineFor('baseline-64', 64) : undefined
     const service = withService ? await startServiceFor('service', 1) : undefined
-    const service64 = withService && needs64 ? await startServiceFor('service-64', 64) : undefined
+    // The issuers-64 phase gets its own processes, 1 and 64 issuers alike, so
+    // neither side carries the heap and caches of the phases before it.
+    const needs64 = want.has('issuers-64')
+    const baseline1 = needs64 ? await startBaselineFor('baseline-1i', 1) : undefined
+    const baseline64 = needs64 ? await startBaselineFor('baseline-64i', 64) : undefined
+    const service1 = withService && needs64 ? await startServiceFor('service-1i', 1) : undefined
+    const service64 = withService && needs64 ? await startServiceFor('service-64i', 64) : undefined
     const ctx: Context = {
       options,
       load,
@@ -524,16 +540,16 @@ async function main(): Promise<void> {
       plans.push({ name: 'uncached-rs256', arms: pair('rs1'), tagged: true, ...closed })
     if (want.has('uncached-es256'))
       plans.push({ name: 'uncached-es256', arms: pair('es1'), tagged: true, ...closed })
-    if (want.has('issuers-64') && baseline64 !== undefined) {
+    if (baseline1 !== undefined && baseline64 !== undefined) {
       // Pairs side by side: (service, service-64), then (baseline, baseline-64).
       const arms: Arm[] = []
-      if (service !== undefined && service64 !== undefined)
+      if (service1 !== undefined && service64 !== undefined)
         arms.push(
-          { name: 'service', server: service, pool: 'rs1' },
+          { name: 'service', server: service1, pool: 'rs1' },
           { name: 'service-64', server: service64, pool: 'rs64' },
         )
       arms.push(
-        { name: 'baseline', server: baseline, pool: 'rs1' },
+        { name: 'baseline', server: baseline1, pool: 'rs1' },
         { name: 'baseline-64', server: baseline64, pool: 'rs64' },
       )
       plans.push({
@@ -541,6 +557,7 @@ async function main(): Promise<void> {
         arms,
         tagged: true,
         simultaneous: true,
+        warmupRound: true,
         rounds: options.issuerRounds,
         // A fixed rate below saturation, so both servers of a pair do the same
         // work pattern (closed loop would let the one that gets more CPU batch

@@ -191,10 +191,17 @@ export interface CacheCounters {
   readonly hit: number
   readonly miss: number
   readonly entries: number
+  /** V8 heap in use and reserved, in bytes (prom-client's process metrics). */
+  readonly heapUsed: number
+  readonly heapTotal: number
 }
 
 function metricValue(text: string, name: string, labels: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels))
+  const line = text
+    .split('\n')
+    .find((l) =>
+      labels === '' ? l.startsWith(`${name} `) : l.startsWith(`${name}{`) && l.includes(labels),
+    )
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
 
@@ -217,6 +224,8 @@ export function scrapeCache(healthPort: number | undefined): Promise<CacheCounte
             entries:
               metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="positive"') +
               metricValue(text, 'kube_oidc_webhook_cache_entries', 'kind="negative"'),
+            heapUsed: metricValue(text, 'nodejs_heap_size_used_bytes', ''),
+            heapTotal: metricValue(text, 'nodejs_heap_size_total_bytes', ''),
           })
         })
       },

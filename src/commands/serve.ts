@@ -18,6 +18,7 @@ import type { FileWatcher } from '../reload/watch-file.js'
 import { ConfigReloader } from '../service/config-reloader.js'
 import { metricsObserver } from '../service/metrics-observer.js'
 import { createReviewer } from '../service/reviewer.js'
+import { tuneHeapForService } from '../runtime/heap-tuning.js'
 import { watchTlsMaterial } from '../service/tls-reloader.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import type { CompiledConfig } from '../config/compiled.js'
@@ -252,6 +253,7 @@ export async function startServe(
 
 export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> {
   const opts = serveOptionsFromFlags(flags)
+  tuneHeapForService()
   // Signals are caught from the very start: a SIGTERM that arrives while the
   // server is still starting shuts it down cleanly once it is up (exit 0).
   let received: NodeJS.Signals | undefined
