@@ -284,97 +284,96 @@ async function runMemory(ctx: Context, service: ServerProcess): Promise<MemoryRe
   }
 }
 
+/** A goal on the rounds of one phase: `metric(arm)` against `metric(against)` in the same round. */
+interface PairedGoal {
+  readonly phase: PhaseName
+  readonly arm: string
+  readonly against: string
+  readonly name: string
+  readonly metric: (m: Measurement) => number
+  /** `ratio` reports a / b; `increase` reports (a / b - 1) in percent. */
+  readonly as: 'ratio' | 'increase'
+  readonly target: string
+  /** Undefined for information only. */
+  readonly pass?: (value: number) => boolean
+}
+
+function pairedGoals(options: BenchOptions): PairedGoal[] {
+  const rps = (m: Measurement): number => m.reviewsPerSec
+  const cpu = (m: Measurement): number => m.cpuUsPerReview
+  const vsBaseline = { arm: 'service', against: 'baseline', as: 'ratio' } as const
+  return [
+    {
+      ...vsBaseline,
+      phase: 'uncached-rs256',
+      name: 'uncached RS256 reviews/s, service / baseline',
+      metric: rps,
+      target: '>= 0.50',
+      pass: (r) => r >= 0.5,
+    },
+    {
+      ...vsBaseline,
+      phase: 'cached',
+      name: 'cached reviews/s, service / baseline',
+      metric: rps,
+      target: '>= 0.60',
+      pass: (r) => r >= 0.6,
+    },
+    {
+      ...vsBaseline,
+      phase: 'open-loop',
+      name: `p99 at ${options.openLoopRate}/s, service / baseline`,
+      metric: (m) => m.p99Ms,
+      target: '<= 2.00',
+      pass: (r) => r <= 2,
+    },
+    {
+      phase: 'issuers-64',
+      arm: 'service-64',
+      against: 'service',
+      as: 'increase',
+      name: 'CPU per review, 64 issuers vs 1 (service)',
+      metric: cpu,
+      target: '<= +10 %',
+      pass: (percent) => percent <= 10,
+    },
+    {
+      phase: 'issuers-64',
+      arm: 'baseline-64',
+      against: 'baseline',
+      as: 'increase',
+      name: 'CPU per review, 64 issuers vs 1 (baseline, info)',
+      metric: cpu,
+      target: '-',
+    },
+    {
+      ...vsBaseline,
+      phase: 'uncached-es256',
+      name: 'uncached ES256 reviews/s, service / baseline (info)',
+      metric: rps,
+      target: '-',
+    },
+  ]
+}
+
 function goals(
   measurements: readonly Measurement[],
   memory: MemoryResult | undefined,
   options: BenchOptions,
 ): Goal[] {
   const out: Goal[] = []
-  const has = (phase: string, arm: string): boolean =>
-    summarize(measurements, phase, arm) !== undefined
-  const rps = (m: Measurement): number => m.reviewsPerSec
-  if (has('uncached-rs256', 'service')) {
-    const rounds = pairedRatios(measurements, 'uncached-rs256', 'service', 'baseline', rps)
-    const r = median(rounds)
+  for (const goal of pairedGoals(options)) {
+    if (summarize(measurements, goal.phase, goal.arm) === undefined) continue
+    const ratios = pairedRatios(measurements, goal.phase, goal.arm, goal.against, goal.metric)
+    const rounds = goal.as === 'ratio' ? ratios : ratios.map((x) => (x - 1) * 100)
+    const measured = median(rounds)
     out.push({
+      name: goal.name,
+      measured,
+      unit: goal.as === 'ratio' ? '' : '%',
+      target: goal.target,
+      pass: goal.pass?.(measured),
       rounds,
-      name: 'uncached RS256 reviews/s, service / baseline',
-      measured: r,
-      unit: '',
-      target: '>= 0.50',
-      pass: r >= 0.5,
-    })
-  }
-  if (has('cached', 'service')) {
-    const rounds = pairedRatios(measurements, 'cached', 'service', 'baseline', rps)
-    const r = median(rounds)
-    out.push({
-      rounds,
-      name: 'cached reviews/s, service / baseline',
-      measured: r,
-      unit: '',
-      target: '>= 0.60',
-      pass: r >= 0.6,
-    })
-  }
-  if (has('open-loop', 'service')) {
-    const rounds = pairedRatios(measurements, 'open-loop', 'service', 'baseline', (m) => m.p99Ms)
-    const r = median(rounds)
-    out.push({
-      rounds,
-      name: `p99 at ${options.openLoopRate}/s, service / baseline`,
-      measured: r,
-      unit: '',
-      target: '<= 2.00',
-      pass: r <= 2,
-    })
-  }
-  if (has('issuers-64', 'service-64')) {
-    const rounds = pairedRatios(
-      measurements,
-      'issuers-64',
-      'service-64',
-      'service',
-      (m) => m.cpuUsPerReview,
-    ).map((x) => (x - 1) * 100)
-    const r = median(rounds) / 100
-    out.push({
-      rounds,
-      name: 'CPU per review, 64 issuers vs 1 (service)',
-      measured: r * 100,
-      unit: '%',
-      target: '<= +10 %',
-      pass: r <= 0.1,
-    })
-  }
-  if (has('issuers-64', 'baseline-64')) {
-    const rounds = pairedRatios(
-      measurements,
-      'issuers-64',
-      'baseline-64',
-      'baseline',
-      (m) => m.cpuUsPerReview,
-    ).map((x) => (x - 1) * 100)
-    const r = median(rounds) / 100
-    out.push({
-      rounds,
-      name: 'CPU per review, 64 issuers vs 1 (baseline, info)',
-      measured: r * 100,
-      unit: '%',
-      target: '-',
-      pass: undefined,
-    })
-  }
-  if (has('uncached-es256', 'service')) {
-    const rounds = pairedRatios(measurements, 'uncached-es256', 'service', 'baseline', rps)
-    const r = median(rounds)
-    out.push({
-      rounds,
-      name: 'uncached ES256 reviews/s, service / baseline (info)',
-      measured: r,
-      unit: '',
-      target: '-',
-      pass: undefined,
     })
   }
   if (memory !== undefined) {
