@@ -2,9 +2,10 @@
 // typescript-eslint's recommended set (flat config). @eslint/js is not a
 // dependency, so ESLint's own recommended rules are not layered underneath.
 import tseslint from 'typescript-eslint'
+import { layersPlugin } from './scripts/eslint/layers.mjs'
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'dev/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'dev/**', '.bench-build/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -13,5 +14,10 @@ export default [
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/downward-imports': 'error' },
   },
 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: `kube-oidc-webhook <command> [flags]`. */
 import { runCli } from './cli/main.js'
-import { processIO } from './cli/io.js'
+import { processIO } from './runtime/cli-io.js'
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), processIO)

@@ -7,7 +7,7 @@
 import { Environment } from '@marcbachmann/cel-js'
 import type { CelEnvironmentKind } from './types.js'
 import { CelUserInfo } from './activation.js'
-import { formatDouble } from './format-double.js'
+import { formatDouble } from '../go/format-double.js'
 import { INTERNAL_PREFIX } from './rename.js'
 import { registerCIDR } from './library/cidr.js'
 import { registerComprehensions } from './library/comprehensions.js'

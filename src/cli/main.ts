@@ -2,10 +2,10 @@
  * Dispatch: the first word names the command, the rest are its flags. Returns
  * the exit status (CONTRACT.md "Commands"); never calls process.exit itself.
  */
-import { CHECK, SERVE, VALIDATE } from './commands.js'
-import { parseFlags, type CommandDef, type FlagValues } from './flags.js'
-import { commandHelp, topLevelHelp } from './help.js'
-import type { CliIO, ExitCode } from './io.js'
+import { CHECK, SERVE, VALIDATE } from '../commands/definitions.js'
+import { parseFlags, type CommandDef, type FlagValues } from '../flags/flags.js'
+import { commandHelp, topLevelHelp } from '../commands/help.js'
+import type { CliIO, ExitCode } from '../runtime/cli-io.js'
 
 type Runner = (flags: FlagValues, io: CliIO) => Promise<ExitCode>
 

@@ -8,9 +8,9 @@ import type { Readable } from 'node:stream'
 import { loadAuthenticationConfig } from '../config/load.js'
 import { createLogger, type LogLevel } from '../log/logger.js'
 import { tokenReviewStatus } from '../http/token-review.js'
-import type { FlagValues } from '../cli/flags.js'
-import type { CliIO, ExitCode } from '../cli/io.js'
-import { buildAuthenticator } from './build-authenticator.js'
+import type { FlagValues } from '../flags/flags.js'
+import type { CliIO, ExitCode } from '../runtime/cli-io.js'
+import { buildAuthenticator } from '../server/build-authenticator.js'
 
 /** Reads the whole of stdin and drops one trailing newline (`\n` or `\r\n`). */
 export async function readTokenFromStream(stream: Readable): Promise<string> {

@@ -12,10 +12,10 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { isIP } from 'node:net'
-import { DEV } from '../cli/commands.js'
-import { parseFlags, type FlagValues } from '../cli/flags.js'
-import { commandHelp } from '../cli/help.js'
-import { processIO, type CliIO, type ExitCode } from '../cli/io.js'
+import { DEV } from './definitions.js'
+import { parseFlags, type FlagValues } from '../flags/flags.js'
+import { commandHelp } from './help.js'
+import { processIO, type CliIO, type ExitCode } from '../runtime/cli-io.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import { renderBanner } from '../dev/banner.js'
 import { DEV_CLIENT_ID, DEV_REDIRECT_URIS } from '../dev/demo-users.js'
@@ -34,7 +34,7 @@ import {
   createCertificateAuthority,
   createClientCertificate,
   createServerCertificate,
-} from '../tls/certificates.js'
+} from '../dev/certificates.js'
 import { startServe, type ServeHandle } from './serve.js'
 
 /** The demo user whose token `dev` prints. */

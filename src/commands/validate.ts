@@ -4,8 +4,8 @@
  * per line, with its field path.
  */
 import { loadAuthenticationConfig } from '../config/load.js'
-import type { CliIO, ExitCode } from '../cli/io.js'
-import type { FlagValues } from '../cli/flags.js'
+import type { CliIO, ExitCode } from '../runtime/cli-io.js'
+import type { FlagValues } from '../flags/flags.js'
 
 export async function runValidate(flags: FlagValues, io: CliIO): Promise<ExitCode> {
   const path = flags.string('authentication-config') as string

@@ -7,7 +7,7 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml'
 import type { Document, Node as YamlNode } from 'yaml'
-import { goQuote } from './field-error.js'
+import { goQuote } from '../go/quote.js'
 import { SUPPORTED_API_VERSIONS } from './types.js'
 import type { ApiVersion, AuthenticationConfiguration } from './types.js'
 

@@ -1,7 +1,5 @@
 import { goQuote } from '../go/quote.js'
 
-export { goQuote }
-
 /**
  * Field errors shaped and printed like k8s.io/apimachinery's field.Error, so our
  * messages read like kube-apiserver's:

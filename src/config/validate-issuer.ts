@@ -7,7 +7,7 @@ import { checkCertificateAuthority } from './certificate-authority.js'
 import type { CompiledIssuer } from './compiled.js'
 import { duplicate, forbidden, invalid, required } from './field-error.js'
 import type { FieldError } from './field-error.js'
-import { parseGoURL } from './go-url.js'
+import { parseGoURL } from '../go/url.js'
 import type { Issuer } from './types.js'
 
 const WELL_KNOWN = '/.well-known/openid-configuration'

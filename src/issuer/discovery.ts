@@ -4,8 +4,8 @@
  * compiled config), its `issuer` must equal the configured `url` byte for byte,
  * and `jwks_uri` must be present (1.35+). Error texts are go-oidc's.
  */
-import { goQuote } from '../token/go-format.js'
-import { goStructField, goUnmarshalFieldError } from '../token/go-json.js'
+import { goQuote } from '../go/quote.js'
+import { goStructField, goUnmarshalFieldError } from '../go/json.js'
 import type { HttpClient } from './http-client.js'
 import { shortBody } from './short-body.js'
 

@@ -8,7 +8,7 @@
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../runtime/clock.js'
 import type { CompiledIssuer } from '../config/compiled.js'
-import type { AuthenticatorObserver } from '../token/observer.js'
+import type { IssuerObserver } from './issuer-observer.js'
 import { fetchDiscovery, parseDiscovery, type DiscoveryDocument } from './discovery.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
 import { ConditionSet, type IssuerStatus } from './issuer-status.js'
@@ -18,7 +18,7 @@ import { RemoteKeySet } from './key-set.js'
 export interface IssuerRuntimeOptions {
   readonly clock: Clock
   readonly logger: Logger
-  readonly observer?: AuthenticatorObserver | undefined
+  readonly observer?: IssuerObserver | undefined
   readonly fetchTimeoutMs: number
   readonly maxResponseBytes: number
   readonly discoveryRetryMs: number

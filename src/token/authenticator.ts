@@ -21,7 +21,7 @@ import { TokenRejected, type AuthOutcome, type TokenAuthenticator } from './type
 import { peekUntrustedIssuer } from './untrusted-issuer.js'
 import { verifierSettings, type SignatureKeys, type VerifierSettings } from './verify.js'
 import { createHash } from 'node:crypto'
-import { goQuote } from './go-format.js'
+import { goQuote } from '../go/quote.js'
 
 export interface AuthenticatorOptions {
   /** Injected now (token time checks, status timestamps). */

@@ -6,7 +6,7 @@
  */
 import type { UserActivation } from '../cel/types.js'
 import type { CompiledClaimValidationRule, CompiledUserValidationRule } from '../config/compiled.js'
-import { goUnmarshalString } from './go-json.js'
+import { goUnmarshalString } from '../go/json.js'
 import { evaluateExpression, type ActivationSource, type Claims } from './map-claims.js'
 import { reject } from './rejection.js'
 import type { PipelineStep, RejectReason } from './types.js'

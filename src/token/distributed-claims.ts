@@ -9,8 +9,8 @@
  */
 import type { HttpClient } from '../issuer/http-client.js'
 import { decodeRawBase64Url } from './base64url.js'
-import { goQuote } from './go-format.js'
-import { goJsonKind, goUnmarshalValueError } from './go-json.js'
+import { goQuote } from '../go/quote.js'
+import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
 import { VerifyError } from './rejection.js'
 import { peekUntrustedIssuer } from './untrusted-issuer.js'
 import { verifyToken, type SignatureKeys, type VerifierSettings } from './verify.js'

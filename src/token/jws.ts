@@ -5,8 +5,8 @@
  * (`jku`, `x5u`, `jwk`, `x5c`) are never fetched or used.
  */
 import { decodeRawBase64Url } from './base64url.js'
-import { goQuote } from './go-format.js'
-import { goJsonKind, goUnmarshalValueError } from './go-json.js'
+import { goQuote } from '../go/quote.js'
+import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
 import { VerifyError } from './rejection.js'
 
 export interface ParsedJws {

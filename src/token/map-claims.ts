@@ -9,8 +9,8 @@ import type {
   CompiledPrefixedMapping,
   CompiledUIDMapping,
 } from '../config/compiled.js'
-import { goQuote } from './go-format.js'
-import { goUnmarshalString, goUnmarshalValueError } from './go-json.js'
+import { goQuote } from '../go/quote.js'
+import { goUnmarshalString, goUnmarshalValueError } from '../go/json.js'
 import { reject } from './rejection.js'
 import { returnsNativeStringList, toStringList } from './string-list.js'
 import type { TokenRejected } from './types.js'

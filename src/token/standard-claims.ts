@@ -4,8 +4,8 @@
  * messages. Go fills struct fields case-insensitively and keeps the first error
  * in document order; both are mirrored.
  */
-import { goQuote } from './go-format.js'
-import { goUnmarshalFieldError } from './go-json.js'
+import { goQuote } from '../go/quote.js'
+import { goUnmarshalFieldError } from '../go/json.js'
 import { VerifyError } from './rejection.js'
 
 export interface ClaimSource {

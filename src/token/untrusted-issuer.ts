@@ -5,7 +5,7 @@
  * result only chooses which issuer verifies the token.
  */
 import { decodeRawBase64Url } from './base64url.js'
-import { exceedsGoJsonDepth, goStructField } from './go-json.js'
+import { exceedsGoJsonDepth, goStructField } from '../go/json.js'
 
 const GOOGLE_NO_SCHEME = 'accounts.google.com'
 const GOOGLE = 'https://accounts.google.com'

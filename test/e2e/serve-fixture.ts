@@ -8,7 +8,7 @@ import {
   createServerCertificate,
   type CertificateAuthority,
   type IssuedCertificate,
-} from '../../src/tls/certificates.js'
+} from '../../src/dev/certificates.js'
 
 export interface ServeFiles {
   readonly dir: string

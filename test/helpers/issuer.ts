@@ -12,7 +12,7 @@ import {
   createCertificateAuthority,
   createServerCertificate,
   type CertificateAuthority,
-} from '../../src/tls/certificates.js'
+} from '../../src/dev/certificates.js'
 import { signJwt, type AsymmetricAlg, type Json } from './tokens.js'
 
 export const ALL_ALGS: readonly AsymmetricAlg[] = [

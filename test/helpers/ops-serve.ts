@@ -13,7 +13,7 @@ import {
   createCertificateAuthority,
   createServerCertificate,
   type CertificateAuthority,
-} from '../../src/tls/certificates.js'
+} from '../../src/dev/certificates.js'
 import { postJson, tokenReviewBody, type HttpsResponse } from './https-client.js'
 import { parsePrometheusText, type Exposition } from './prometheus-text.js'
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseAuthenticationConfig } from '../../src/config/load.js'
 import { fixedClock } from '../../src/runtime/clock.js'
-import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/dev/certificates.js'
 import {
   createConfigAuthenticator,
   type ConfigAuthenticator,

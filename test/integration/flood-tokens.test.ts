@@ -15,8 +15,8 @@ import { parseAuthenticationConfig } from '../../src/config/load.js'
 import { silentLogger } from '../../src/log/logger.js'
 import { WebhookMetrics } from '../../src/metrics/registry.js'
 import { fixedClock } from '../../src/runtime/clock.js'
-import { metricsObserver } from '../../src/service/metrics-observer.js'
-import { createReviewer } from '../../src/service/reviewer.js'
+import { metricsObserver } from '../../src/server/metrics-observer.js'
+import { createReviewer } from '../../src/server/reviewer.js'
 import {
   createConfigAuthenticator,
   type ConfigAuthenticator,

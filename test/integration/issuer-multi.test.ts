@@ -4,7 +4,7 @@
  * others, and an issuer's certificateAuthority is the only trust for it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { createCertificateAuthority } from '../../src/tls/certificates.js'
+import { createCertificateAuthority } from '../../src/dev/certificates.js'
 import { VALID_EXP_S } from '../helpers/fixed-clock.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
 import { authenticatorFor, summarize } from '../unit/token/authenticator-helpers.js'

@@ -16,7 +16,7 @@ import { loginWithDevInteractions } from '../../src/dev/login.js'
 import type { DevIssuer } from '../../src/dev/oidc-issuer.js'
 import { holdProviderNotices, type ProviderNoticeFilter } from '../../src/dev/provider-notices.js'
 import { silentLogger } from '../../src/log/logger.js'
-import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/dev/certificates.js'
 import { postJson } from '../helpers/https-client.js'
 
 describe('integration: oidc-provider issues, the webhook authenticates', () => {

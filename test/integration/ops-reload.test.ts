@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { rename, utimes, writeFile } from 'node:fs/promises'
 import { sha256Label } from '../../src/metrics/labels.js'
-import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/dev/certificates.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
 import {
   authConfig,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseAuthenticationConfig } from '../../src/config/load.js'
 import { createWebhookServer, type WebhookServer } from '../../src/http/webhook-server.js'
 import { silentLogger } from '../../src/log/logger.js'
-import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/dev/certificates.js'
 import {
   createConfigAuthenticator,
   type ConfigAuthenticator,

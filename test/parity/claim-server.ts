@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
-import { createCertificateAuthority, createServerCertificate } from '../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../src/dev/certificates.js'
 
 export interface ServedCase {
   /** Discovery document text. */

@@ -5,7 +5,7 @@
  * kube-apiserver leaves out `reverse` (library version 2 predates it).
  */
 import type { Environment } from '@marcbachmann/cel-js'
-import { formatDouble } from '../format-double.js'
+import { formatDouble } from '../../go/format-double.js'
 import { INTERNAL_PREFIX } from '../rename.js'
 import { SHORT_ESCAPES } from '../../go/quote.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDouble } from '../../../src/cel/format-double.js'
+import { formatDouble } from '../../../src/go/format-double.js'
 import { unescapeFieldName } from '../../../src/cel/escaping.js'
 import { evalClaims } from './helpers.js'
 

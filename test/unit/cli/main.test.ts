@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { runCli } from '../../../src/cli/main.js'
-import type { CliIO } from '../../../src/cli/io.js'
+import type { CliIO } from '../../../src/runtime/cli-io.js'
 
 function capture(stdin = ''): { io: CliIO; out: () => string; err: () => string } {
   let out = ''

@@ -3,11 +3,11 @@ import {
   FieldError,
   duplicate,
   forbidden,
-  goQuote,
   invalid,
   required,
   tooMany,
 } from '../../../src/config/field-error.js'
+import { goQuote } from '../../../src/go/quote.js'
 
 describe('FieldError prints like apimachinery field.Error', () => {
   it.each([

@@ -5,7 +5,7 @@ import { rawPath, shellWord } from '../../../src/dev/banner.js'
 import { devAuthenticationConfig, tokenReviewJson, urlHost, webhookKubeconfig } from '../../../src/dev/dev-files.js'
 import { isLoopbackHost } from '../../../src/dev/loopback.js'
 import { holdProviderNotices } from '../../../src/dev/provider-notices.js'
-import { createCertificateAuthority } from '../../../src/tls/certificates.js'
+import { createCertificateAuthority } from '../../../src/dev/certificates.js'
 
 describe('dev files', () => {
   it('the AuthenticationConfiguration for the dev issuer is valid and maps as documented', async () => {

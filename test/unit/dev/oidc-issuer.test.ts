@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
-import { createCertificateAuthority, createServerCertificate } from '../../../src/tls/certificates.js'
+import { createCertificateAuthority, createServerCertificate } from '../../../src/dev/certificates.js'
 import type { DevIssuer } from '../../../src/dev/oidc-issuer.js'
 import { loginWithDevInteractions } from '../../../src/dev/login.js'
 import { DEV_CLIENT_ID, DEV_REDIRECT_URIS } from '../../../src/dev/demo-users.js'

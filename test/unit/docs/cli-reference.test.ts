@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { describe, expect, it } from '@jest/globals'
-import { CHECK, DEV, SERVE, VALIDATE } from '../../../src/cli/commands.js'
+import { CHECK, DEV, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
 import {
   CLI_REFERENCE_PATH,
   REGENERATE_COMMAND,

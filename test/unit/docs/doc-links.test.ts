@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { CHECK, DEV, SERVE, VALIDATE } from '../../../src/cli/commands.js'
+import { CHECK, DEV, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const DOCS = join(ROOT, 'docs')

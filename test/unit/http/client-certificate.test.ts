@@ -6,7 +6,7 @@ import {
   createClientCertificate,
   type CertificateAuthority,
   type IssuedCertificate,
-} from '../../../src/tls/certificates.js'
+} from '../../../src/dev/certificates.js'
 import { startWebhook, type Webhook } from './fixture.js'
 
 describe('--client-ca-file: mandatory client certificates', () => {

@@ -6,14 +6,14 @@ import { Writable } from 'node:stream'
 import { createLogger, type Logger } from '../../../src/log/logger.js'
 import { createWebhookServer, type WebhookServer } from '../../../src/http/webhook-server.js'
 import { ResultCache } from '../../../src/cache/result-cache.js'
-import { createReviewer } from '../../../src/service/reviewer.js'
+import { createReviewer } from '../../../src/server/reviewer.js'
 import {
   createCertificateAuthority,
   createClientCertificate,
   createServerCertificate,
   type CertificateAuthority,
   type IssuedCertificate,
-} from '../../../src/tls/certificates.js'
+} from '../../../src/dev/certificates.js'
 import {
   TokenRejected,
   type AuthOutcome,

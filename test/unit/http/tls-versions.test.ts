@@ -38,7 +38,7 @@ describe('TLS versions and ALPN of the secure port', () => {
   })
 
   it('a client that does not trust the CA fails verification', async () => {
-    const other = await import('../../../src/tls/certificates.js').then((m) =>
+    const other = await import('../../../src/dev/certificates.js').then((m) =>
       m.createCertificateAuthority(),
     )
     await expect(

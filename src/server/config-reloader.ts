@@ -16,7 +16,7 @@ import type { IssuerStatus } from '../issuer/issuer-status.js'
 import type { Logger } from '../log/logger.js'
 import type { Sha256Label } from '../metrics/labels.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
-import { watchFile, type FileWatcher } from '../reload/watch-file.js'
+import { watchFile, type FileWatcher } from '../runtime/watch-file.js'
 import type { ConfigAuthenticator } from '../token/authenticator.js'
 
 export interface ActiveConfig {

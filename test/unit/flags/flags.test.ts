@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { SERVE } from '../../../src/cli/commands.js'
-import { parseFlags, type FlagValues } from '../../../src/cli/flags.js'
+import { SERVE } from '../../../src/commands/definitions.js'
+import { parseFlags, type FlagValues } from '../../../src/flags/flags.js'
 
 const REQUIRED = [
   '--authentication-config',

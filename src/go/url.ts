@@ -3,7 +3,7 @@
  * (validation.go validateURL): the parse errors, verbatim, and the scheme,
  * userinfo, raw query and fragment it reports. Go's URL type is not reproduced.
  */
-import { goQuote } from './field-error.js'
+import { goQuote } from './quote.js'
 
 export type GoURLResult =
   | {

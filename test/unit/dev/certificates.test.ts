@@ -6,7 +6,7 @@ import {
   createCertificateAuthority,
   createClientCertificate,
   createServerCertificate,
-} from '../../../src/tls/certificates.js'
+} from '../../../src/dev/certificates.js'
 
 describe('certificates', () => {
   it('serving certificate carries SANs and verifies against its CA', async () => {

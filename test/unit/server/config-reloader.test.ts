@@ -5,7 +5,7 @@ import { parseAuthenticationConfig } from '../../../src/config/load.js'
 import type { IssuerStatus } from '../../../src/issuer/issuer-status.js'
 import { silentLogger } from '../../../src/log/logger.js'
 import { WebhookMetrics } from '../../../src/metrics/registry.js'
-import { ConfigReloader, changedIssuers } from '../../../src/service/config-reloader.js'
+import { ConfigReloader, changedIssuers } from '../../../src/server/config-reloader.js'
 import type { ConfigAuthenticator } from '../../../src/token/authenticator.js'
 import { parsePrometheusText, total } from '../../helpers/prometheus-text.js'
 

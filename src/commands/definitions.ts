@@ -2,7 +2,7 @@
  * The commands and their flags: the single source for parsing and for
  * `--help` (CONTRACT.md "Commands" and "serve flags").
  */
-import type { CommandDef, FlagDef } from './flags.js'
+import type { CommandDef, FlagDef } from '../flags/flags.js'
 
 const authenticationConfig: FlagDef = {
   name: 'authentication-config',

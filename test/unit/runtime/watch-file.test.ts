@@ -15,7 +15,7 @@ import {
   watchFiles,
   type FileWatcher,
   type WatchFileOptions,
-} from '../../../src/reload/watch-file.js'
+} from '../../../src/runtime/watch-file.js'
 
 const SEEN_WITHIN_MS = 2000
 /** How long to wait before concluding that nothing was delivered (several polls and debounces). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseGoURL } from '../../../src/config/go-url.js'
+import { parseGoURL } from '../../../src/go/url.js'
 import { validateURL } from '../../../src/config/validate-issuer.js'
 
 describe('parseGoURL mirrors Go url.Parse errors', () => {

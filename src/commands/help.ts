@@ -1,6 +1,6 @@
 /** `--help` text, rendered from the same definitions the parser uses. */
-import { COMMANDS, DEV_SUMMARY } from './commands.js'
-import type { CommandDef, FlagDef } from './flags.js'
+import { COMMANDS, DEV_SUMMARY } from './definitions.js'
+import type { CommandDef, FlagDef } from '../flags/flags.js'
 
 const PLACEHOLDER: Record<FlagDef['kind'], string> = {
   string: 'string',

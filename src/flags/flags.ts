@@ -5,7 +5,7 @@
  * and cobra word them (`invalid argument "x" for "--cache-ttl" flag: ...`).
  */
 import { LOG_LEVELS } from '../log/logger.js'
-import { DurationError, parseGoDuration } from './duration.js'
+import { DurationError, parseGoDuration } from '../go/duration.js'
 
 export type FlagKind = 'string' | 'path' | 'duration' | 'port' | 'count' | 'log-level'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { CHECK, SERVE, VALIDATE } from '../../../src/cli/commands.js'
-import { commandHelp, topLevelHelp } from '../../../src/cli/help.js'
+import { CHECK, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
+import { commandHelp, topLevelHelp } from '../../../src/commands/help.js'
 
 // CONTRACT.md "serve flags": name -> default shown by --help (undefined: required or none).
 const CONTRACT_SERVE_DEFAULTS: Record<string, string | undefined> = {

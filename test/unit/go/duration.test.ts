@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatGoDuration, parseGoDuration } from '../../../src/cli/duration.js'
+import { formatGoDuration, parseGoDuration } from '../../../src/go/duration.js'
 
 // Cases and expectations from Go's src/time/time_test.go (parseDurationTests, parseDurationErrorTests).
 describe('parseGoDuration', () => {

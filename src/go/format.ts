@@ -1,12 +1,10 @@
-import { goQuote } from '../go/quote.js'
+import { goQuote } from './quote.js'
 
 /**
  * Go's text forms that kube-apiserver's error messages are built from, so that
  * our messages read byte for byte like the apiserver's: `%q` of a string and of
  * a `[]string`, and `time.Time.String()` (always UTC here).
  */
-
-export { goQuote }
 
 /** Go's `%q` of a `[]string`: `["a" "b"]`; nil or empty prints `[]`. */
 export function goQuoteList(items: readonly string[] | undefined): string {

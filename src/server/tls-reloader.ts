@@ -8,7 +8,7 @@
 import { createSecureContext } from 'node:tls'
 import type https from 'node:https'
 import type { Logger } from '../log/logger.js'
-import { watchFiles, type FileWatcher } from '../reload/watch-file.js'
+import { watchFiles, type FileWatcher } from '../runtime/watch-file.js'
 import { reloadTlsMaterial, type TlsMaterial } from '../http/tls-server.js'
 
 export interface TlsReloaderOptions {
