@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # kube-oidc-webhook image: built with npm ci + tsc, shipped on distroless
-# Node.js 20 as uid/gid 65532 with production dependencies only.
+# Node.js 20 as uid/gid 65532 with production dependencies only (the optional
+# ones serve only the `dev` command and are pruned).
 #
 # Pin the bases by digest for reproducible, tamper-evident builds, e.g.
 #   docker buildx imagetools inspect node:20-bookworm-slim   (copy "Digest:")
@@ -26,7 +27,7 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build \
- && npm prune --omit=dev \
+ && npm prune --omit=dev --omit=optional \
  && npm cache clean --force
 
 # ---- runtime stage --------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Dispatch: the first word names the command, the rest are its flags. Returns
  * the exit status (CONTRACT.md "Commands"); never calls process.exit itself.
  */
-import { CHECK, SERVE, VALIDATE } from '../commands/definitions.js'
+import { CHECK, DEV, SERVE, VALIDATE } from '../commands/definitions.js'
 import { parseFlags, type CommandDef, type FlagValues } from '../flags/flags.js'
 import { commandHelp, topLevelHelp } from '../commands/help.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
@@ -16,34 +16,29 @@ const RUNNERS: ReadonlyMap<string, { def: CommandDef; load: () => Promise<Runner
     { def: VALIDATE, load: async () => (await import('../commands/validate.js')).runValidate },
   ],
   ['check', { def: CHECK, load: async () => (await import('../commands/check.js')).runCheck }],
+  ['dev', { def: DEV, load: loadDev }],
 ])
 
-// Resolved at run time: dev.ts is written separately and may be absent from a build.
-const DEV_MODULE = '../commands/dev.js'
+/** Packages only `dev` uses: optional dependencies, absent from the production image. */
+const DEV_ONLY_PACKAGES = ['oidc-provider', '@peculiar/x509', 'reflect-metadata']
 
-async function runDevCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  let mod: { runDev?: (argv: string[]) => Promise<number | void> }
+async function loadDev(): Promise<Runner> {
   try {
-    mod = (await import(DEV_MODULE)) as typeof mod
+    return (await import('../commands/dev.js')).runDev
   } catch (err) {
-    if (
-      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
-      String((err as Error).message).includes('dev.js')
-    ) {
-      io.stderr.write(
-        'Error: the dev command is not available in this build (src/commands/dev.ts is missing)\n',
+    const missing = DEV_ONLY_PACKAGES.find((name) =>
+      String((err as Error).message).includes(`'${name}'`),
+    )
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && missing) {
+      throw new CommandUnavailable(
+        `the dev command needs the optional dependency ${missing}, which this installation omits (install with "npm ci", without --omit=optional)`,
       )
-      return 1
     }
     throw err
   }
-  if (typeof mod.runDev !== 'function') {
-    io.stderr.write('Error: the dev command is not available in this build (no runDev export)\n')
-    return 1
-  }
-  const code = await mod.runDev([...argv])
-  return code === undefined || code === 0 ? 0 : 1
 }
+
+class CommandUnavailable extends Error {}
 
 /** Runs the CLI with `argv` = the words after `node cli.js`. */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCode> {
@@ -52,7 +47,6 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
     io.stdout.write(topLevelHelp())
     return 0
   }
-  if (name === 'dev') return runDevCommand(rest, io)
   const command = RUNNERS.get(name)
   if (command === undefined) {
     io.stderr.write(`Error: unknown command ${JSON.stringify(name)} for "kube-oidc-webhook"\n`)
@@ -68,7 +62,16 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<ExitCo
       for (const e of parsed.errors) io.stderr.write(`Error: ${e}\n`)
       io.stderr.write(`Run "kube-oidc-webhook ${command.def.name} --help" for usage.\n`)
       return 1
-    case 'ok':
-      return (await command.load())(parsed.values, io)
+    case 'ok': {
+      let run: Runner
+      try {
+        run = await command.load()
+      } catch (err) {
+        if (!(err instanceof CommandUnavailable)) throw err
+        io.stderr.write(`Error: ${err.message}\n`)
+        return 1
+      }
+      return run(parsed.values, io)
+    }
   }
 }

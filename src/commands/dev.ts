@@ -12,9 +12,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { isIP } from 'node:net'
-import { DEV } from './definitions.js'
-import { parseFlags, type FlagValues } from '../flags/flags.js'
-import { commandHelp } from './help.js'
+import type { FlagValues } from '../flags/flags.js'
 import { processIO, type CliIO, type ExitCode } from '../runtime/cli-io.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import { renderBanner } from '../dev/banner.js'
@@ -298,18 +296,9 @@ function onStopSignal(logger: Logger): { received: Promise<NodeJS.Signals>; disp
 }
 
 /** `kube-oidc-webhook dev [flags]`; `argv` = the words after `dev`. */
-export async function runDev(argv: string[], io: CliIO = processIO): Promise<ExitCode> {
-  const parsed = parseFlags(DEV, argv)
-  if (parsed.kind === 'help') {
-    io.stdout.write(commandHelp(DEV))
-    return 0
-  }
-  if (parsed.kind === 'error') {
-    for (const e of parsed.errors) io.stderr.write(`Error: ${e}\n`)
-    io.stderr.write('Run "kube-oidc-webhook dev --help" for usage.\n')
-    return 1
-  }
-  const opts = devOptionsFromFlags(parsed.values)
+/** `dev`: runs until SIGINT/SIGTERM; the flags are already parsed by the CLI. */
+export async function runDev(flags: FlagValues, io: CliIO = processIO): Promise<ExitCode> {
+  const opts = devOptionsFromFlags(flags)
   const logger = createLogger({ level: opts.logLevel })
   const notices: ProviderNoticeFilter = holdProviderNotices()
   // Signals during start-up wait for it to finish, then stop everything.

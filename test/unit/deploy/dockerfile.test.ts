@@ -23,11 +23,11 @@ describe('Dockerfile', () => {
     expect(froms).toEqual(['FROM ${NODE_IMAGE} AS build', 'FROM ${RUNTIME_IMAGE}'])
   })
 
-  it('installs with npm ci, builds, and prunes dev dependencies in the build stage', () => {
+  it('installs with npm ci, builds, and prunes dev and optional (dev-command-only) dependencies in the build stage', () => {
     const run = build.filter((l) => l.startsWith('RUN ')).join(' ')
     expect(run).toMatch(/npm ci\b/)
     expect(run).toMatch(/npm run build/)
-    expect(run).toMatch(/npm prune --omit=dev/)
+    expect(run).toMatch(/npm prune --omit=dev --omit=optional/)
     expect(run.indexOf('npm ci')).toBeLessThan(run.indexOf('npm run build'))
     expect(run.indexOf('npm run build')).toBeLessThan(run.indexOf('npm prune'))
   })
