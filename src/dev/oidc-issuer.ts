@@ -96,7 +96,7 @@ export async function startDevIssuer(opts: DevIssuerOptions): Promise<DevIssuer>
   })
   provider.proxy = false
   const callback = provider.callback()
-  handler = (req, res) => callback(req, res)
+  handler = (req, res) => void callback(req, res)
 
   return {
     url,
