@@ -1,4 +1,4 @@
-/** Turns measured rounds into the printed tables and the goal verdicts (issue 5). */
+/** Turns measured rounds into the printed tables and the goal verdicts. */
 import { median } from './stats.js'
 
 export interface Measurement {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the built service against a hand-written node:crypto
  * baseline (bench/baseline), alternating under identical load from a
- * keep-alive HTTPS/1.1 generator in its own process (issue 5). Loopback
+ * keep-alive HTTPS/1.1 generator in its own process. Loopback
  * only; every count and duration is bounded (see options.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process'

@@ -6,7 +6,7 @@ import { reviewCacheKey } from './cache-key.js'
 
 export { reviewCacheKey } from './cache-key.js'
 
-/** Defaults of `--cache-ttl` and `--cache-max-entries` (CONTRACT.md). */
+/** Defaults of `--cache-ttl` and `--cache-max-entries`. */
 export const DEFAULT_CACHE_TTL_MS = 10_000
 export const DEFAULT_CACHE_MAX_ENTRIES = 100_000
 
@@ -68,7 +68,7 @@ function checkCount(name: string, value: number, min: number): number {
  * - Definitive rejections and "not mine" answers live in a separate, smaller
  *   LRU, so a flood of distinct bad tokens cannot evict good entries.
  *   Transient rejections (`rejection.transient`) are never stored, so a user
- *   recovers as soon as the issuer does (tokenreview-webhook.md §7).
+ *   recovers as soon as the issuer does.
  * - Concurrent reviews of the same uncached key share one computation; a
  *   computation that throws is propagated to every waiter and not stored.
  *

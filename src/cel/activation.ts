@@ -41,7 +41,7 @@ interface InternalUserActivation extends UserActivation {
 const mapGet = Map.prototype.get
 
 // Top-level claims: a name with an invalid escape is unreachable, as oidc.go's
-// `unescapedName` makes it (reference §5.5).
+// `unescapedName` makes it.
 function topLevelGet(this: Map<unknown, unknown>, key: unknown): unknown {
   if (typeof key !== 'string') return mapGet.call(this, key)
   const name = unescapeFieldName(key)

@@ -1,6 +1,6 @@
 /**
  * Dispatch: the first word names the command, the rest are its flags. Returns
- * the exit status (CONTRACT.md "Commands"); never calls process.exit itself.
+ * the exit status (docs/reference/cli.md); never calls process.exit itself.
  */
 import { CHECK, DEV, SERVE, VALIDATE } from '../commands/definitions.js'
 import { parseFlags, type CommandDef, type FlagValues } from '../flags/flags.js'

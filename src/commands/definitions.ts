@@ -1,6 +1,6 @@
 /**
  * The commands and their flags: the single source for parsing and for
- * `--help` (CONTRACT.md "Commands" and "serve flags").
+ * `--help`.
  */
 import type { CommandDef, FlagDef } from '../flags/flags.js'
 

@@ -39,7 +39,7 @@ export interface WebhookKubeconfigOptions {
 const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64')
 
 /**
- * A self-contained kubeconfig (reference tokenreview-webhook.md §3): `*-data`
+ * A self-contained kubeconfig: `*-data`
  * fields only, so it works from any directory and can be copied to a node.
  */
 export function webhookKubeconfig(opts: WebhookKubeconfigOptions): string {
@@ -122,7 +122,7 @@ ${indent(opts.caPem, 6)}
 `
 }
 
-/** A TokenReview v1 exactly as kube-apiserver sends one (reference tokenreview-webhook.md §4.2). */
+/** A TokenReview v1 exactly as kube-apiserver sends one. */
 export function tokenReviewJson(token: string): string {
   return `${JSON.stringify(
     {

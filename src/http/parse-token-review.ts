@@ -3,14 +3,14 @@
  * TokenReview: its apiVersion and spec.token. Checks in the order a caller
  * can fix them: media type (415), size (413), JSON (400), shape (400).
  * Unknown fields and the empty `metadata`/`status` kube-apiserver sends are
- * ignored (reference tokenreview-webhook.md §4.2).
+ * ignored.
  */
 import type { IncomingMessage } from 'node:http'
 import { HttpError } from './errors.js'
 
 /**
  * 4 MiB: above kube-apiserver's 3 MiB MaxRequestBodyBytes, so any token its
- * own TokenReview API accepts and forwards fits (CONTRACT.md).
+ * own TokenReview API accepts and forwards fits.
  */
 export const DEFAULT_BODY_LIMIT_BYTES = 4 * 1024 * 1024
 

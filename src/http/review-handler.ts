@@ -1,9 +1,9 @@
 /**
  * `POST /authenticate` on the lean path: parse, delegate to the
  * authenticator, render. Runs straight from the https request listener,
- * without express's router (issue 5: express adds ~100 µs per request).
+ * without express's router (see docs/background/decisions.md).
  * Every token outcome is a 200: kube-apiserver retries 5xx up to five times
- * (reference tokenreview-webhook.md §6), which would only multiply load.
+ *, which would only multiply load.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log/logger.js'

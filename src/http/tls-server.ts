@@ -18,8 +18,7 @@ export interface TlsMaterial {
 
 /**
  * Go's transport keeps idle connections 90 s; a server that closes sooner
- * races the client's reuse and a POST is not replayed
- * (reference tokenreview-webhook.md §4.1).
+ * races the client's reuse and a POST is not replayed.
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 120_000
 /** Whole request headers must arrive within this (slowloris). */

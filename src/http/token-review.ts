@@ -1,17 +1,17 @@
 /**
  * The response side of `POST /authenticate`: a TokenReview of the request's
- * apiVersion with only `status` filled (reference tokenreview-webhook.md §5).
+ * apiVersion with only `status` filled.
  *
  * - `spec` is never sent back, so the token cannot be echoed.
  * - `system:authenticated` is not added: kube-apiserver adds it itself.
  * - `status.audiences` is left absent: kube-apiserver then intersects the
  *   audiences it asked for with its own API audiences, which is exactly what
- *   its in-process JWT authenticator does (§5.4). Echoing `spec.audiences`
+ *   its in-process JWT authenticator does. Echoing `spec.audiences`
  *   would let its TokenReview API vouch for any audience a caller names.
  * - A token no configured issuer claims ("not mine") is answered
  *   `authenticated: false` without `error`, as kube-apiserver's union
  *   authenticator treats an authenticator that does not recognise a token;
- *   kube-apiserver caches that answer for its webhook cache TTL (§7). A
+ *   kube-apiserver caches that answer for its webhook cache TTL. A
  *   rejection by a configured issuer carries `error`, which kube-apiserver
  *   logs and does not cache, so transient failures recover at once.
  */

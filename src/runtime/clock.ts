@@ -5,7 +5,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() }
 
-/** A clock that always answers the same instant (tests, `check --now`). */
+/** A clock that always answers the same instant (tests). */
 export function fixedClock(at: Date): Clock {
   return { now: () => new Date(at.getTime()) }
 }

@@ -3,10 +3,9 @@
  * promoted to the old generation and dies there when its TTL ends, so the old
  * generation fills with expired entries at the review rate. With V8's default
  * growth factor (up to several times the live size after each full GC) the
- * heap then carries far more garbage than live data before collecting it:
- * measured here, peak RSS between 180 and 320 MiB for ~50k live entries. A
+ * heap then carries far more garbage than live data before collecting it. A
  * fixed 30 % growth collects sooner, for one extra concurrent full GC every
- * few seconds under load (docs/performance.md, memory phase).
+ * few seconds under load (figures in docs/performance.md, memory phase).
  *
  * `--heap-growing-percent` is read by V8 at each full GC, so setting it after
  * start takes effect; heap size limits (`--max-old-space-size`,

@@ -1,7 +1,7 @@
 /**
  * Hot reload of the AuthenticationConfiguration, as kube-apiserver's
  * authentication config controller does it (pkg/kubeapiserver/options/
- * authentication.go, reference §11): content that was applied or refused before
+ * authentication.go): content that was applied or refused before
  * is ignored; a file that does not decode or validate is refused (old config
  * stays, one failure counted, not retried until the bytes change); a valid one
  * is built aside and swapped in whole only once every issuer in it has

@@ -2,7 +2,7 @@
  * Go's `base64.RawURLEncoding.DecodeString`: the URL alphabet, no `=` padding,
  * `\r` and `\n` ignored, a final group of one character rejected. Node's own
  * decoder is lenient (it skips junk and accepts padding), so the text is checked
- * first: kube-apiserver skips a token whose payload is padded (reference §6.1).
+ * first: kube-apiserver skips a token whose payload is padded.
  */
 
 const NEWLINES = /[\r\n]/g

@@ -2,7 +2,7 @@
  * Claim validation rules and user validation rules, as oidc.go runs them after
  * mapping: every `claim`/`requiredValue` rule first, then the CEL claim rules
  * (all evaluated, the first evaluation error wins, then results checked in list
- * order), then the user rules on the built user (reference §6.8).
+ * order), then the user rules on the built user.
  */
 import type { UserActivation } from '../cel/types.js'
 import type { CompiledClaimValidationRule, CompiledUserValidationRule } from '../config/compiled.js'

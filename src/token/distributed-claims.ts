@@ -1,6 +1,6 @@
 /**
  * Distributed claims for the groups claim only (oidc.go `claimResolver.expand`
- * and `resolve`, reference §9): when the claim is absent and `_claim_names`
+ * and `resolve`): when the claim is absent and `_claim_names`
  * points at a source with an endpoint, the endpoint's JWT is fetched with the
  * issuer's HTTP client, verified like a main token (signature, algorithms,
  * `exp`, audiences) by the verifier of its own `iss`, and its value of the claim

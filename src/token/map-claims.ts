@@ -1,7 +1,7 @@
 /**
  * Username, groups, uid and extra from verified claims, as oidc.go's
  * `getUsername`, `getGroups`, `getUID`, `getExtra` produce them, with their
- * messages (reference §6.6–6.7).
+ * messages.
  */
 import { CelEvaluationError, type ClaimsActivation, type CompiledExpression } from '../cel/types.js'
 import type {

@@ -112,7 +112,7 @@ function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefine
 
 /**
  * Type-checks the standard claims and the distributed-claim references
- * (go-oidc `Verify`, steps 2–3 of reference §6.3). Throws `VerifyError` with the
+ * (go-oidc `Verify`'s first claim checks). Throws `VerifyError` with the
  * inner message (`oidc: failed to unmarshal claims: ...`, `oidc: source does not exist`).
  */
 export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>): StandardClaims {

@@ -24,8 +24,8 @@ export interface UntrustedToken {
 const JSON_SERIALIZATION = /^[\s\u0085]*\{/u
 
 /**
- * Returns the peeked token, or undefined when kube-apiserver would skip it
- * (reference §6.1): JSON serialization (`{` after trimming spaces), not exactly
+ * Returns the peeked token, or undefined when kube-apiserver would skip it:
+ * JSON serialization (`{` after trimming spaces), not exactly
  * three parts, payload not unpadded base64url, not a JSON value with a string
  * `iss`, or nested deeper than Go's decoder accepts. A `null` payload or missing `iss` yields issuer `""`.
  */

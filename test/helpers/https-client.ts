@@ -93,7 +93,7 @@ export function postJson(
   })
 }
 
-/** A TokenReview request body exactly as kube-apiserver sends it (reference §4.2). */
+/** A TokenReview request body exactly as kube-apiserver sends it. */
 export function tokenReviewBody(
   token: string,
   apiVersion = 'authentication.k8s.io/v1',

@@ -1,8 +1,7 @@
 /**
  * Issue 4, hot reload through the real `serve` (in process): the config file
  * and the TLS Secret laid out as kubelet writes ConfigMap/Secret volumes,
- * swapped while reviews keep flowing; and the reload checklist of
- * jwt-authenticator.md §14 read off /metrics.
+ * swapped while reviews keep flowing; and the reload metrics read off /metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { rename, utimes, writeFile } from 'node:fs/promises'
@@ -168,7 +167,7 @@ describe('ops: ConfigMap and Secret volume swaps while reviews flow', () => {
   })
 })
 
-describe('ops: the reload checklist (jwt-authenticator.md §14)', () => {
+describe('ops: the reload metrics', () => {
   let a: TestIssuer
   let c: TestIssuer
   let serve: OpsServe

@@ -24,7 +24,7 @@ const claims = {
 
 describe('claims evaluation', () => {
   it.each([
-    // numbers are doubles (reference §5.5, 1.34+)
+    // numbers are doubles (1.34+)
     { name: 'string of a large double uses %g', expr: 'string(claims.n)', want: '1.23456789e+08' },
     { name: 'string of 1e6 uses %g', expr: 'string(claims.big)', want: '1e+06' },
     { name: 'string of 1.5', expr: 'string(claims.half)', want: '1.5' },

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { CHECK, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
 import { commandHelp, topLevelHelp } from '../../../src/commands/help.js'
 
-// CONTRACT.md "serve flags": name -> default shown by --help (undefined: required or none).
-const CONTRACT_SERVE_DEFAULTS: Record<string, string | undefined> = {
+// The documented serve flags: name -> default shown by --help (undefined: required or none).
+const DOCUMENTED_SERVE_DEFAULTS: Record<string, string | undefined> = {
   'authentication-config': undefined,
   'bind-address': '0.0.0.0',
   'secure-port': '8443',
@@ -21,7 +21,7 @@ const CONTRACT_SERVE_DEFAULTS: Record<string, string | undefined> = {
 describe('--help', () => {
   it('serve has exactly the contract flags and defaults', () => {
     expect(Object.fromEntries(SERVE.flags.map((f) => [f.name, f.default]))).toEqual(
-      CONTRACT_SERVE_DEFAULTS,
+      DOCUMENTED_SERVE_DEFAULTS,
     )
     expect(SERVE.flags.filter((f) => f.required).map((f) => f.name)).toEqual([
       'authentication-config',

@@ -20,7 +20,7 @@ export const CLI_REFERENCE_PATH = fileURLToPath(
 export const REGENERATE_COMMAND =
   'UPDATE_DOCS=1 NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/docs'
 
-/** What each command exits with (CONTRACT.md "Commands"; not part of --help). */
+/** What each command exits with (not part of --help). */
 const EXIT_STATUS: Record<string, string> = {
   serve:
     '0 after a clean shutdown on SIGTERM or SIGINT; 1 on a bad flag or configuration, every error on stderr.',
@@ -83,7 +83,7 @@ function commandSection(command: CommandDef, help: string): string[] {
     '',
     `${command.summary}.`,
     '',
-    `Exit status: ${EXIT_STATUS[command.name] ?? 'see CONTRACT.md'}`,
+    `Exit status: ${EXIT_STATUS[command.name] ?? 'see the README'}`,
     '',
     ...flagTable(command),
     '',

@@ -1,6 +1,6 @@
 /**
  * Username, groups, uid, extra, claim rules and user rules after verification
- * (reference §6.5–6.8), against a real HTTPS issuer, exact messages.
+ *, against a real HTTPS issuer, exact messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'

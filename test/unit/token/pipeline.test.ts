@@ -1,6 +1,6 @@
 /**
  * The token pipeline against a real HTTPS issuer: one table per concern of the
- * reference §14 checklist, each asserting the exact outcome and message.
+ * verification checklist, each asserting the exact outcome and message.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
