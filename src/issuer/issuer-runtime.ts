@@ -13,7 +13,10 @@ import { fetchDiscovery, parseDiscovery, type DiscoveryDocument } from './discov
 import { createHttpClient, type HttpClient } from './http-client.js'
 import { ConditionSet, type IssuerStatus } from './issuer-status.js'
 import { loadCachedKeys, saveCachedKeys } from './key-cache.js'
+import { describeSkippedKey } from './jwk-import.js'
 import { RemoteKeySet } from './key-set.js'
+
+const MAX_LISTED_SKIPPED_KEYS = 5
 
 export interface IssuerRuntimeOptions {
   readonly clock: Clock
@@ -167,11 +170,17 @@ export class IssuerRuntime {
       onFetch: (ok, hash, error) => {
         this.options.observer?.onJWKSFetch?.(this.issuerHash, ok, hash)
         if (ok) {
+          const skipped = set.skippedKeys
           this.conditions.set(
             'JWKSFetchValid',
             'True',
-            'Success',
-            `fetched ${set.keyCount} usable keys`,
+            skipped.length === 0 ? 'Success' : 'KeysSkipped',
+            skipped.length === 0
+              ? `fetched ${set.keyCount} usable keys`
+              : `fetched ${set.keyCount} usable keys; skipped ${skipped.length}: ${skipped
+                  .slice(0, MAX_LISTED_SKIPPED_KEYS)
+                  .map(describeSkippedKey)
+                  .join('; ')}${skipped.length > MAX_LISTED_SKIPPED_KEYS ? '; ...' : ''}`,
           )
           void this.saveToCache()
         } else {

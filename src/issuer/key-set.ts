@@ -10,7 +10,13 @@ import { performance } from 'node:perf_hooks'
 import type { Logger } from '../log/logger.js'
 import { refreshDelayMs, DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './cache-control.js'
 import type { HttpClient } from './http-client.js'
-import { importKeySet, type ImportedKey, type ImportedKeySet } from './jwk-import.js'
+import {
+  describeSkippedKey,
+  importKeySet,
+  type ImportedKey,
+  type ImportedKeySet,
+  type SkippedKey,
+} from './jwk-import.js'
 import { shortBody } from './short-body.js'
 
 export interface KeySetOptions {
@@ -35,7 +41,7 @@ export function keySetHash(body: Buffer): string {
   return `sha256:${createHash('sha256').update(body).digest('hex')}`
 }
 
-const EMPTY: ImportedKeySet = { keys: [], byKid: new Map(), skipped: 0 }
+const EMPTY: ImportedKeySet = { keys: [], byKid: new Map(), skipped: [] }
 
 export class RemoteKeySet {
   private set: ImportedKeySet = EMPTY
@@ -69,6 +75,11 @@ export class RemoteKeySet {
 
   get keyCount(): number {
     return this.set.keys.length
+  }
+
+  /** The keys of the current set that cannot verify anything, with the reason for each. */
+  get skippedKeys(): readonly SkippedKey[] {
+    return this.set.skipped
   }
 
   /** The keys a token may be verified with: those with its `kid`, or all when it has none. */
@@ -160,6 +171,15 @@ export class RemoteKeySet {
   }
 
   private install(set: ImportedKeySet, body: Buffer, delay: { lifetimeMs: number }): void {
+    // Logged once per distinct set, not on every refresh of the same body.
+    if (set.skipped.length > 0 && (this.lastBody === undefined || !this.lastBody.equals(body))) {
+      for (const skipped of set.skipped) {
+        this.options.logger.warn(
+          { jwksURI: this.jwksURI, key: describeSkippedKey(skipped) },
+          'JWKS key skipped: it cannot verify any token',
+        )
+      }
+    }
     this.set = set
     this.fetched = true
     this.lastBody = body

@@ -8,7 +8,7 @@
  * `oidc: could not expand distributed claims: `.
  */
 import type { HttpClient } from '../issuer/http-client.js'
-import { decodeRawBase64Url } from './base64url.js'
+import { decodeRawBase64Url } from '../go/base64url.js'
 import { goQuote } from '../go/quote.js'
 import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
 import { VerifyError } from './rejection.js'

@@ -4,7 +4,7 @@
  * JSON object whose `alg`/`kid` are strings. Header members that point at keys
  * (`jku`, `x5u`, `jwk`, `x5c`) are never fetched or used.
  */
-import { decodeRawBase64Url } from './base64url.js'
+import { decodeRawBase64Url } from '../go/base64url.js'
 import { goQuote } from '../go/quote.js'
 import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
 import { VerifyError } from './rejection.js'

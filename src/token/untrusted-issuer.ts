@@ -4,7 +4,7 @@
  * (plugin/pkg/authenticator/token/oidc/oidc.go). Nothing here is trusted: the
  * result only chooses which issuer verifies the token.
  */
-import { decodeRawBase64Url } from './base64url.js'
+import { decodeRawBase64Url } from '../go/base64url.js'
 import { exceedsGoJsonDepth, goStructField } from '../go/json.js'
 
 const GOOGLE_NO_SCHEME = 'accounts.google.com'
