@@ -128,3 +128,19 @@ export function lastFieldMember(
   }
   return undefined
 }
+
+/**
+ * `key` in the form that equals an ASCII lower-case field name exactly when
+ * `goFieldNameMatches` holds: ASCII letters lowered, `ſ` to `s`, Kelvin sign to `k`.
+ */
+export function goFoldKey(key: string): string {
+  let out = ''
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 0x20)
+    else if (c === 0x17f) out += 's'
+    else if (c === 0x212a) out += 'k'
+    else out += key[i]
+  }
+  return out
+}

@@ -3,6 +3,7 @@
  * decisions depend on: the JSON kind names used in `UnmarshalTypeError`, and
  * case-insensitive matching of struct fields (`json:"iss"` also takes `"ISS"`).
  */
+import { lastFieldMember, type JsonMember } from './json-members.js'
 
 /** Go's name for the kind of a JSON value in `json: cannot unmarshal <kind> into ...`. */
 export function goJsonKind(
@@ -51,23 +52,18 @@ export function goUnmarshalString(
 }
 
 /**
- * Looks up a struct field the way encoding/json fills one: every key equal to
- * `name` under ASCII case folding sets it, the last one in the document wins.
- * `name` must be lower case.
+ * Looks up a struct field the way encoding/json fills one: every member whose
+ * key matches `name` under Unicode simple case folding sets it, in document
+ * order, so the last one wins. `name` must be ASCII lower case.
  */
 export function goStructField(
-  obj: Readonly<Record<string, unknown>>,
+  members: readonly JsonMember[],
   name: string,
 ): { found: boolean; value: unknown } {
-  let found = false
-  let value: unknown
-  for (const key in obj) {
-    if (key.length === name.length && (key === name || key.toLowerCase() === name)) {
-      found = true
-      value = obj[key]
-    }
-  }
-  return { found, value }
+  const member = lastFieldMember(members, name)
+  return member === undefined
+    ? { found: false, value: undefined }
+    : { found: true, value: JSON.parse(member.raw) as unknown }
 }
 
 /** encoding/json's scanner refuses input nested deeper than this (`exceeded max depth`). */

@@ -6,6 +6,7 @@
  */
 import { goQuote } from '../go/quote.js'
 import { goStructField, goUnmarshalFieldError } from '../go/json.js'
+import { objectMembers } from '../go/json-members.js'
 import type { HttpClient } from './http-client.js'
 import { shortBody } from './short-body.js'
 
@@ -27,9 +28,10 @@ const DISCOVERY_MAX_REDIRECTS = 10
 
 /** Validates a discovery document body against the configured issuer URL. */
 export function parseDiscovery(body: Buffer, issuerURL: string): DiscoveryDocument {
+  const text = body.toString('utf8')
   let parsed: unknown
   try {
-    parsed = JSON.parse(body.toString('utf8'))
+    parsed = JSON.parse(text)
   } catch (err) {
     throw new DiscoveryError(
       `oidc: failed to decode provider discovery object: ${(err as Error).message}`,
@@ -38,9 +40,9 @@ export function parseDiscovery(body: Buffer, issuerURL: string): DiscoveryDocume
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DiscoveryError('oidc: failed to decode provider discovery object: not a JSON object')
   }
-  const record = parsed as Record<string, unknown>
+  const members = objectMembers(text) ?? []
   const field = (name: string): string => {
-    const { value } = goStructField(record, name)
+    const { value } = goStructField(members, name)
     if (value === undefined || value === null) return ''
     if (typeof value !== 'string') {
       throw new DiscoveryError(

@@ -11,6 +11,7 @@ import type { HttpClient } from '../issuer/http-client.js'
 import { decodeRawBase64Url } from '../go/base64url.js'
 import { goQuote } from '../go/quote.js'
 import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
+import { goFoldKey } from '../go/json-members.js'
 import { VerifyError } from './rejection.js'
 import { peekUntrustedIssuer } from './untrusted-issuer.js'
 import { verifyToken, type SignatureKeys, type VerifierSettings } from './verify.js'
@@ -94,7 +95,7 @@ function decodeSources(value: unknown): Map<string, Endpoint> {
     let url = ''
     let accessToken = ''
     for (const [field, fv] of Object.entries(v as Record<string, unknown>)) {
-      const lower = field.toLowerCase()
+      const lower = goFoldKey(field)
       if (lower !== 'endpoint' && lower !== 'access_token' && lower !== 'jwt') continue
       if (fv !== null && typeof fv !== 'string') {
         const name = lower === 'jwt' ? 'JWT' : lower

@@ -1,11 +1,13 @@
 /**
  * The typed decode go-oidc v2 does before any other check (`json.Unmarshal` into
  * its `idToken` struct): it is a type check of the standard claims, with Go's
- * messages. Go fills struct fields case-insensitively and keeps the first error
- * in document order; both are mirrored.
+ * messages. Go fills struct fields under Unicode case folding (`ſ` is `s`, the
+ * Kelvin sign is `k`), member by member in document order so the last duplicate
+ * wins, and keeps the first error; all of it is mirrored.
  */
 import { goQuote } from '../go/quote.js'
 import { goUnmarshalFieldError } from '../go/json.js'
+import { goFoldKey, objectMembers, type JsonMember } from '../go/json-members.js'
 import { VerifyError } from './rejection.js'
 
 export interface ClaimSource {
@@ -23,36 +25,74 @@ export interface StandardClaims {
 }
 
 const STRUCT = 'idToken'
-const INT64_LIMIT = 9_223_372_036_854_775_808
+const FIELDS: ReadonlySet<string> = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'nonce',
+  'at_hash',
+  '_claim_names',
+  '_claim_sources',
+])
+const INT64_MIN = -(2n ** 63n)
+const INT64_END = 2n ** 63n
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
+const INTEGER_LITERAL = /^-?(?:0|[1-9]\d*)$/
+// time.Unix adds the seconds from year 1 to 1970 in an int64: above this it wraps.
+const UNIX_TO_INTERNAL = 62_135_596_800n
+const MAX_UNWRAPPED_UNIX = INT64_END - 1n - UNIX_TO_INTERNAL
 
 function unmarshalError(message: string): VerifyError {
   return new VerifyError('malformed', `oidc: failed to unmarshal claims: ${message}`)
 }
 
+/**
+ * go-oidc's jsonTime on a number literal: json.Number.Int64 when the literal is an
+ * int64, else Float64 truncated toward zero (out of range: math.MinInt64, as Go's
+ * conversion does on amd64). Exact, from the literal's text.
+ */
+function goUnixSeconds(literal: string): bigint {
+  if (INTEGER_LITERAL.test(literal)) {
+    const exact = BigInt(literal)
+    if (exact >= INT64_MIN && exact < INT64_END) return exact
+  }
+  const truncated = Math.trunc(Number(literal))
+  if (!Number.isFinite(truncated) || truncated >= 2 ** 63 || truncated < -(2 ** 63))
+    return INT64_MIN
+  return BigInt(truncated)
+}
+
+/**
+ * The instant `time.Unix(sec, 0)` stands for, in seconds since 1970: past
+ * 2^63-1-62135596800 Go's internal int64 wraps, and the time lies ~292 billion
+ * years in the past (so kube-apiserver finds such a token expired).
+ */
+function goTimeUnix(sec: bigint): number {
+  const effective = sec > MAX_UNWRAPPED_UNIX ? sec - 2n ** 64n : sec
+  return effective === 0n ? 0 : Number(effective)
+}
+
 // go-oidc's jsonTime: decoded through json.Number (so a quoted numeral such as
-// "1700000000" is accepted, a quirk kube-apiserver has), Int64 first, else the
-// float truncated toward zero. Out-of-range floats become math.MinInt64 as Go's
-// float-to-int conversion does on amd64.
-function decodeTime(value: unknown, field: string): number {
-  let literal: number
-  if (typeof value === 'number') literal = value
+// "1700000000" is accepted, a quirk kube-apiserver has).
+function decodeTime(value: unknown, raw: string, field: string): number {
+  let literal: string
+  if (typeof value === 'number') literal = raw.trim()
   else if (typeof value === 'string') {
     if (!NUMBER_LITERAL.test(value)) {
       throw unmarshalError(
         `json: invalid number literal, trying to unmarshal ${goQuote(JSON.stringify(value))} into Number`,
       )
     }
-    literal = Number(value)
+    literal = value
   } else if (value === null) {
     throw unmarshalError('strconv.ParseFloat: parsing "": invalid syntax')
   } else {
     throw unmarshalError(goUnmarshalFieldError(value, STRUCT, field, 'json.Number'))
   }
-  const truncated = Math.trunc(literal)
-  if (!Number.isFinite(truncated) || truncated >= INT64_LIMIT || truncated < -INT64_LIMIT)
-    return -INT64_LIMIT
-  return truncated === 0 ? 0 : truncated
+  return goTimeUnix(goUnixSeconds(literal))
 }
 
 function decodeString(value: unknown, field: string, struct = STRUCT): string {
@@ -80,7 +120,7 @@ function decodeClaimNames(value: unknown): Map<string, string> | undefined {
   return out
 }
 
-function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefined {
+function decodeClaimSources(value: unknown, raw: string): Map<string, ClaimSource> | undefined {
   if (value === null) return undefined
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw unmarshalError(
@@ -88,7 +128,8 @@ function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefine
     )
   }
   const out = new Map<string, ClaimSource>()
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  for (const { key: k, raw: sourceRaw } of objectMembers(raw) ?? []) {
+    const v = JSON.parse(sourceRaw) as unknown
     if (v === null) {
       out.set(k, { endpoint: '', accessToken: '' })
       continue
@@ -98,8 +139,10 @@ function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefine
     }
     let endpoint = ''
     let accessToken = ''
-    for (const [sk, sv] of Object.entries(v as Record<string, unknown>)) {
-      const lower = sk.toLowerCase()
+    for (const { key: sk, raw: fieldRaw } of objectMembers(sourceRaw) ?? []) {
+      const lower = goFoldKey(sk)
+      if (lower !== 'endpoint' && lower !== 'access_token') continue
+      const sv = JSON.parse(fieldRaw) as unknown
       if (lower === 'endpoint')
         endpoint = decodeString(sv, '_claim_sources.endpoint', 'claimSource')
       else if (lower === 'access_token')
@@ -115,7 +158,7 @@ function decodeClaimSources(value: unknown): Map<string, ClaimSource> | undefine
  * (go-oidc `Verify`'s first claim checks). Throws `VerifyError` with the
  * inner message (`oidc: failed to unmarshal claims: ...`, `oidc: source does not exist`).
  */
-export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>): StandardClaims {
+export function decodeStandardClaims(members: readonly JsonMember[]): StandardClaims {
   let iss = ''
   let aud: string[] | undefined
   let exp: number | undefined
@@ -134,11 +177,13 @@ export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>)
       else if (!(err instanceof VerifyError)) throw err
     }
   }
-  for (const key in payload) {
+  for (const { key, raw } of members) {
     const n = key.length
     if (n !== 3 && n !== 5 && n !== 7 && n !== 12 && n !== 14) continue
-    const value = payload[key]
-    switch (key.toLowerCase()) {
+    const name = goFoldKey(key)
+    if (!FIELDS.has(name)) continue
+    const value = JSON.parse(raw) as unknown
+    switch (name) {
       case 'iss':
         save(() => {
           iss = decodeString(value, 'iss')
@@ -151,13 +196,13 @@ export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>)
         aud = decodeAudience(value)
         break
       case 'exp':
-        exp = decodeTime(value, 'exp')
+        exp = decodeTime(value, raw, 'exp')
         break
       case 'iat':
-        decodeTime(value, 'iat')
+        decodeTime(value, raw, 'iat')
         break
       case 'nbf':
-        nbf = value === null ? undefined : decodeTime(value, 'nbf')
+        nbf = value === null ? undefined : decodeTime(value, raw, 'nbf')
         break
       case 'nonce':
         save(() => decodeString(value, 'nonce'))
@@ -172,7 +217,7 @@ export function decodeStandardClaims(payload: Readonly<Record<string, unknown>>)
         break
       case '_claim_sources':
         save(() => {
-          sources = decodeClaimSources(value)
+          sources = decodeClaimSources(value, raw)
         })
         break
       default:

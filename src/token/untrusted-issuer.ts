@@ -6,6 +6,7 @@
  */
 import { decodeRawBase64Url } from '../go/base64url.js'
 import { exceedsGoJsonDepth, goStructField } from '../go/json.js'
+import { objectMembers, type JsonMember } from '../go/json-members.js'
 
 const GOOGLE_NO_SCHEME = 'accounts.google.com'
 const GOOGLE = 'https://accounts.google.com'
@@ -16,6 +17,8 @@ export interface UntrustedToken {
   readonly issuer: string
   /** The payload as a JSON object, parsed once and reused by verification. */
   readonly untrustedPayload: Readonly<Record<string, unknown>>
+  /** The payload's members in document order, duplicates kept (Go's struct decoding needs them). */
+  readonly members: readonly JsonMember[]
   /** The three compact parts. */
   readonly parts: readonly [string, string, string]
 }
@@ -40,18 +43,21 @@ export function peekUntrustedIssuer(token: string): UntrustedToken | undefined {
   if (!decoded.ok) return undefined
   // Go's decoder fails on nesting past 10 000 levels, so kube-apiserver skips such a token.
   if (exceedsGoJsonDepth(decoded.bytes)) return undefined
+  const text = decoded.bytes.toString('utf8')
   let payload: unknown
   try {
-    payload = JSON.parse(decoded.bytes.toString('utf8'))
+    payload = JSON.parse(text)
   } catch {
     return undefined
   }
   let issuer = ''
   let object: Record<string, unknown> = {}
+  let members: JsonMember[] = []
   if (payload !== null) {
     if (typeof payload !== 'object' || Array.isArray(payload)) return undefined
     object = payload as Record<string, unknown>
-    const iss = goStructField(object, 'iss')
+    members = objectMembers(text) ?? []
+    const iss = goStructField(members, 'iss')
     if (iss.found) {
       if (typeof iss.value === 'string') issuer = iss.value
       else if (iss.value !== null) return undefined
@@ -61,6 +67,7 @@ export function peekUntrustedIssuer(token: string): UntrustedToken | undefined {
   return {
     issuer,
     untrustedPayload: object,
+    members,
     parts: [token.slice(0, first), payloadText, token.slice(second + 1)],
   }
 }

@@ -109,7 +109,7 @@ export async function verifyToken(
   onVerification?: () => void,
 ): Promise<StandardClaims> {
   const jws = parseJws(token.parts)
-  const claims = decodeStandardClaims(token.untrustedPayload)
+  const claims = decodeStandardClaims(token.members)
 
   if (
     claims.iss !== settings.issuerURL &&
