@@ -9,10 +9,15 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments
 import type { Document, Node as YamlNode } from 'yaml'
 import { goQuote } from '../go/quote.js'
 import { SUPPORTED_API_VERSIONS } from './types.js'
-import type { ApiVersion, AuthenticationConfiguration } from './types.js'
+import type { AuthenticationConfiguration } from './types.js'
 
 export type DecodeResult =
   { ok: true; config: AuthenticationConfiguration } | { ok: false; errors: readonly string[] }
+
+/** What {@link decodeDocument} answers: the strictly decoded object, or every decoding error. */
+export type DocumentDecodeResult =
+  | { ok: true; value: Record<string, unknown>; apiVersion: string }
+  | { ok: false; errors: readonly string[] }
 
 /**
  * Bound on alias expansions while building the document: a few aliases are
@@ -20,21 +25,31 @@ export type DecodeResult =
  */
 export const MAX_YAML_ALIASES = 100
 
-const KIND = 'AuthenticationConfiguration'
-
-type Shape =
+/**
+ * The Go type a field decodes into: its JSON kind and the Go type name used in
+ * type errors (`%` stands for the version package, e.g. `v1`).
+ */
+export type Shape =
   | { t: 'string'; go: string }
   | { t: 'bool' }
   | { t: 'list'; go: string; elem: Shape }
   | { t: 'struct'; name: string; fields: Readonly<Record<string, Shape>> }
 
-const str: Shape = { t: 'string', go: 'string' }
-const struct = (name: string, fields: Record<string, Shape>): Shape => ({
+/** A versioned document kind: the accepted `apiVersion`s, its `kind` and the shape of the whole object. */
+export interface DocumentSchema {
+  readonly kind: string
+  readonly apiVersions: readonly string[]
+  /** Must list `apiVersion` and `kind` among its fields. */
+  readonly shape: Shape
+}
+
+export const str: Shape = { t: 'string', go: 'string' }
+export const struct = (name: string, fields: Record<string, Shape>): Shape => ({
   t: 'struct',
   name,
   fields,
 })
-const list = (elem: Shape, go: string): Shape => ({ t: 'list', go, elem })
+export const list = (elem: Shape, go: string): Shape => ({ t: 'list', go, elem })
 
 // pkg/apis/apiserver/v1/types.go (identical in v1beta1 and v1alpha1); `%` stands for the version package.
 const ISSUER = struct('Issuer', {
@@ -78,8 +93,26 @@ const AUTHENTICATION_CONFIGURATION = struct('AuthenticationConfiguration', {
   }),
 })
 
+const AUTHENTICATION_CONFIGURATION_SCHEMA: DocumentSchema = {
+  kind: 'AuthenticationConfiguration',
+  apiVersions: SUPPORTED_API_VERSIONS,
+  shape: AUTHENTICATION_CONFIGURATION,
+}
+
 /** Decodes one AuthenticationConfiguration document (YAML or JSON text). */
 export function decodeAuthenticationConfiguration(text: string): DecodeResult {
+  const decoded = decodeDocument(text, AUTHENTICATION_CONFIGURATION_SCHEMA)
+  if (!decoded.ok) return decoded
+  return { ok: true, config: decoded.value as unknown as AuthenticationConfiguration }
+}
+
+/**
+ * Decodes one document of `schema` (YAML or JSON text) with the same
+ * strictness as the AuthenticationConfiguration: one document, a bounded
+ * number of aliases, `apiVersion`/`kind` checked first, unknown and duplicate
+ * fields refused with their paths, a wrong JSON type refused with its Go type.
+ */
+export function decodeDocument(text: string, schema: DocumentSchema): DocumentDecodeResult {
   if (text.length === 0) return fail('empty config data')
   // The JSON serializer claims data whose first non-space byte is `{`; everything else is YAML.
   const isJSON = /^\s*\{/.test(text)
@@ -94,7 +127,7 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
   })
   if (docs.length > 1) {
     return fail(
-      `yaml: the file holds ${docs.length} documents; an AuthenticationConfiguration file must hold exactly one`,
+      `yaml: the file holds ${docs.length} documents; ${/^[AEIOU]/.test(schema.kind) ? 'an' : 'a'} ${schema.kind} file must hold exactly one`,
     )
   }
   const doc = docs[0]
@@ -123,7 +156,7 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
     }
   }
 
-  const gvk = interpretKind(data, text)
+  const gvk = interpretKind(data, text, schema)
   if (!gvk.ok) return gvk
   const version = gvk.apiVersion
   const obj = data as Record<string, unknown>
@@ -131,12 +164,12 @@ export function decodeAuthenticationConfiguration(text: string): DecodeResult {
   const strictErrors: string[] = isJSON ? [] : yamlDuplicateKeys(doc, lineCounter)
   const decoder = new StrictDecoder(version.slice(version.lastIndexOf('/') + 1), !isJSON)
   if (isJSON && doc !== undefined) strictErrors.push(...jsonDuplicateFields(doc))
-  const config = decoder.decode(obj, AUTHENTICATION_CONFIGURATION)
+  const value = decoder.decode(obj, schema.shape)
   if (decoder.typeError !== undefined) return fail(decoder.typeError)
   strictErrors.push(...decoder.unknownFields)
   if (strictErrors.length > 0)
     return { ok: false, errors: strictErrors.map((e) => `strict decoding error: ${e}`) }
-  return { ok: true, config: config as AuthenticationConfiguration }
+  return { ok: true, value: value as Record<string, unknown>, apiVersion: version }
 }
 
 function isGoYamlString(tag: { tag: string; format?: string }): boolean {
@@ -151,7 +184,8 @@ function fail(message: string): { ok: false; errors: readonly string[] } {
 function interpretKind(
   data: unknown,
   text: string,
-): { ok: true; apiVersion: ApiVersion } | { ok: false; errors: readonly string[] } {
+  schema: DocumentSchema,
+): { ok: true; apiVersion: string } | { ok: false; errors: readonly string[] } {
   const findKind =
     'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
   if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
@@ -175,13 +209,13 @@ function interpretKind(
   if (kind === '') return fail(`Object 'Kind' is missing in '${shown}'`)
   if (apiVersion === '' || apiVersion.endsWith('/'))
     return fail(`Object 'apiVersion' is missing in '${shown}'`)
-  if (kind !== KIND || !(SUPPORTED_API_VERSIONS as readonly string[]).includes(apiVersion)) {
+  if (kind !== schema.kind || !schema.apiVersions.includes(apiVersion)) {
     return fail(
       `no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "kube-oidc-webhook" ` +
-        `(expected kind ${KIND} with apiVersion ${SUPPORTED_API_VERSIONS.join(', ')})`,
+        `(expected kind ${schema.kind} with apiVersion ${schema.apiVersions.join(', ')})`,
     )
   }
-  return { ok: true, apiVersion: apiVersion as ApiVersion }
+  return { ok: true, apiVersion }
 }
 
 // Go prints the whole input here; one line, bounded, is kinder to a terminal.

@@ -10,6 +10,7 @@ export type FieldErrorType =
   | 'Invalid value'
   | 'Duplicate value'
   | 'Too many'
+  | 'Too long'
   | 'Forbidden'
   | 'Unsupported value'
   | 'Internal error'
@@ -27,7 +28,10 @@ export class FieldError {
   toString(): string {
     let body: string = this.type
     const valueless =
-      this.type === 'Required value' || this.type === 'Forbidden' || this.type === 'Internal error'
+      this.type === 'Required value' ||
+      this.type === 'Forbidden' ||
+      this.type === 'Internal error' ||
+      this.type === 'Too long'
     if (!valueless && this.value !== undefined) body += `: ${formatValue(this.value)}`
     if (this.detail) body += `: ${this.detail}`
     return `${this.path}: ${body}`
@@ -58,3 +62,6 @@ export const tooMany = (path: string, actual: number, max: number) =>
     actual,
     `must have at most ${max} ${max === 1 ? 'item' : 'items'}`,
   )
+/** apimachinery field.TooLong; the value is not printed (it is long by definition). */
+export const tooLong = (path: string, max: number) =>
+  new FieldError(path, 'Too long', undefined, `may not be more than ${max} bytes`)

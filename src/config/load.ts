@@ -52,7 +52,7 @@ export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
 export async function loadAuthenticationConfig(path: string): Promise<ConfigResult> {
   let bytes: Buffer
   try {
-    bytes = await readBounded(path)
+    bytes = await readBounded(path, MAX_CONFIG_BYTES)
   } catch (err) {
     if (err instanceof TooLargeError) return tooLarge(err.size)
     return { ok: false, stage: 'read', errors: [readErrorMessage(path, err)] }
@@ -91,28 +91,30 @@ function tooLarge(size: number): ConfigResult {
   }
 }
 
-class TooLargeError extends Error {
+/** Thrown by {@link readBounded} for a file above its limit; `size` is what was seen. */
+export class TooLargeError extends Error {
   constructor(readonly size: number) {
     super('config file too large')
   }
 }
 
-async function readBounded(path: string): Promise<Buffer> {
+/** Reads a whole file of at most `maxBytes`; throws {@link TooLargeError} above it. */
+export async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
   const handle = await open(path, 'r')
   try {
     const stat = await handle.stat()
     if (stat.isDirectory())
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR', syscall: 'read' })
-    if (stat.size > MAX_CONFIG_BYTES) throw new TooLargeError(stat.size)
+    if (stat.size > maxBytes) throw new TooLargeError(stat.size)
     // Read one byte past the limit: special files report size 0 yet can stream on.
-    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    const buffer = Buffer.alloc(maxBytes + 1)
     let length = 0
     while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null)
       if (bytesRead === 0) break
       length += bytesRead
     }
-    if (length > MAX_CONFIG_BYTES) throw new TooLargeError(length)
+    if (length > maxBytes) throw new TooLargeError(length)
     return buffer.subarray(0, length)
   } finally {
     await handle.close()
@@ -127,8 +129,8 @@ const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
   ELOOP: 'too many levels of symbolic links',
 }
 
-// Go's *fs.PathError text (`open /etc/x.yaml: no such file or directory`), as os.ReadFile reports it.
-function readErrorMessage(path: string, err: unknown): string {
+/** Go's *fs.PathError text (`open /etc/x.yaml: no such file or directory`), as os.ReadFile reports it. */
+export function readErrorMessage(path: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException
   const op = e.syscall === 'read' ? 'read' : 'open'
   const text = (e.code !== undefined ? GO_ERRNO_TEXT[e.code] : undefined) ?? e.message

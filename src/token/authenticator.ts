@@ -146,11 +146,11 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     const issuerHash = authenticator.config.issuerHash
     const started = performance.now()
     try {
-      const { user, exp } = await authenticator.authenticate(peeked)
+      const { user, exp, identity } = await authenticator.authenticate(peeked)
       this.options.observer?.onAuthenticated?.(issuerHash, (performance.now() - started) / 1000)
       return exp === undefined
-        ? { kind: 'authenticated', issuer, user }
-        : { kind: 'authenticated', issuer, user, exp }
+        ? { kind: 'authenticated', issuer, user, identity }
+        : { kind: 'authenticated', issuer, user, exp, identity }
     } catch (err) {
       const rejection = err instanceof TokenRejected ? err : toRejection(err, 'verify')
       this.options.observer?.onRejected?.(

@@ -13,9 +13,10 @@ import { expandDistributedClaims, type DistributedClaimsContext } from './distri
 import { mapExtra, mapGroups, mapUID, mapUsername } from './map-claims.js'
 import type { AuthenticatorObserver } from './observer.js'
 import { reject, toRejection } from './rejection.js'
+import { tokenIdentity } from './token-identity.js'
 import type { UntrustedToken } from './untrusted-issuer.js'
 import { verifierSettings, verifyToken, type VerifierSettings } from './verify.js'
-import type { UserInfo } from './types.js'
+import type { TokenIdentity, UserInfo } from './types.js'
 
 export interface JwtAuthenticatorDeps {
   readonly clock: Clock
@@ -40,9 +41,12 @@ export class JwtAuthenticator {
 
   /**
    * Authenticates a token whose unverified `iss` matched; throws `TokenRejected`.
-   * Returns the user and the token's `exp` (seconds), which bounds caching.
+   * Returns the user, the token's `exp` (seconds), which bounds caching, and
+   * the claims a revocation list can name.
    */
-  async authenticate(token: UntrustedToken): Promise<{ user: UserInfo; exp: number | undefined }> {
+  async authenticate(
+    token: UntrustedToken,
+  ): Promise<{ user: UserInfo; exp: number | undefined; identity: TokenIdentity }> {
     const keys = this.runtime.keySet
     if (keys === undefined)
       throw reject('issuer_not_ready', 'readiness', 'oidc: authenticator not initialized', true)
@@ -86,6 +90,6 @@ export class JwtAuthenticator {
       this.config.userValidationRules,
       () => (userActivation ??= toUserActivation(user)),
     )
-    return { user, exp }
+    return { user, exp, identity: tokenIdentity(token.untrustedPayload) }
   }
 }

@@ -30,6 +30,7 @@ export const REJECT_REASONS = [
   'user_rule_failed',
   'email_not_verified',
   'token_too_large',
+  'revoked', // named by the revocation list (applied after verification, cache hits included)
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
 
@@ -45,6 +46,7 @@ export type PipelineStep =
   | 'extra'
   | 'claim-rules'
   | 'user-rules'
+  | 'revocation'
 
 export class TokenRejected extends Error {
   readonly code = 'ERR_TOKEN_REJECTED'
@@ -65,9 +67,33 @@ export class TokenRejected extends Error {
   }
 }
 
+/**
+ * The claims of a verified token that a revocation list can name. Kept with a
+ * cached answer so the list applies to cache hits too; never the token itself.
+ */
+export interface TokenIdentity {
+  /** `sub`, when a string. */
+  readonly subject?: string
+  /** `jti`, when a string. */
+  readonly tokenID?: string
+  /** `sid` (the OpenID session), when a string. */
+  readonly sessionID?: string
+  /** `iat` in whole seconds since the epoch, when present. */
+  readonly issuedAt?: number
+}
+
 export type AuthOutcome =
-  /** `exp`: the token's expiry in seconds since the epoch (caps how long the result may be cached). */
-  | { kind: 'authenticated'; issuer: string; user: UserInfo; exp?: number }
+  /**
+   * `exp`: the token's expiry in seconds since the epoch (caps how long the result may be cached).
+   * `identity`: what a revocation list matches on (absent: nothing but the issuer and username).
+   */
+  | {
+      kind: 'authenticated'
+      issuer: string
+      user: UserInfo
+      exp?: number
+      identity?: TokenIdentity
+    }
   /** No configured issuer claims this token (kube-apiserver: "not mine", no error). */
   | { kind: 'not-mine' }
   | { kind: 'rejected'; issuer: string; rejection: TokenRejected }
