@@ -13,7 +13,7 @@ export const LAYERS = [
   ['config'],
   ['issuer'],
   ['token'],
-  ['cache', 'metrics'],
+  ['cache', 'metrics', 'revocation'],
   ['http'],
   ['server'],
   ['dev'],

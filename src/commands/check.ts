@@ -2,7 +2,7 @@
  * `check --authentication-config FILE --token TOKEN`: one review, offline from
  * kube-apiserver. Prints the TokenReview `status` `serve` would answer on
  * stdout and, when the token is refused, why on stderr (reason, pipeline step,
- * message). Never prints the token.
+ * message, and the revocation entry when one refused it). Never prints the token.
  */
 import type { Readable } from 'node:stream'
 import { loadAuthenticationConfig } from '../config/load.js'
@@ -10,6 +10,9 @@ import { createLogger, type LogLevel } from '../log/logger.js'
 import { tokenReviewStatus } from '../http/token-review.js'
 import type { FlagValues } from '../flags/flags.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
+import { findRevocation, revocationRejection } from '../revocation/apply.js'
+import { loadRevocationList, revocationErrorLines } from '../revocation/load.js'
+import { entryAsWritten } from '../revocation/revocation-entry.js'
 import { buildAuthenticator } from '../server/build-authenticator.js'
 
 /** Reads the whole of stdin and drops one trailing newline (`\n` or `\r\n`). */
@@ -30,9 +33,17 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
     io.stderr.write('Error: the token is empty\n')
     return 1
   }
-  const loaded = await loadAuthenticationConfig(configPath)
-  if (!loaded.ok) {
-    for (const line of loaded.errors) io.stderr.write(`${line}\n`)
+  const revocationPath = flags.string('revocation-file')
+  const [loaded, revocation] = await Promise.all([
+    loadAuthenticationConfig(configPath),
+    revocationPath === undefined ? undefined : loadRevocationList(revocationPath),
+  ])
+  const errors = [
+    ...(loaded.ok ? [] : loaded.errors),
+    ...(revocation?.ok === false ? revocationErrorLines(revocation.errors) : []),
+  ]
+  if (!loaded.ok || revocation?.ok === false) {
+    for (const line of errors) io.stderr.write(`${line}\n`)
     return 1
   }
   const logger = createLogger({ level: (flags.string('log-level') ?? 'warn') as LogLevel })
@@ -43,7 +54,15 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
   })
   try {
     await authenticator.settled(flags.durationMs('wait') ?? 10_000)
-    const outcome = await authenticator.authenticate(token)
+    let outcome = await authenticator.authenticate(token)
+    const revokedBy =
+      revocation === undefined ? undefined : findRevocation(outcome, revocation.list, Date.now())
+    if (revokedBy !== undefined && outcome.kind === 'authenticated')
+      outcome = {
+        kind: 'rejected',
+        issuer: outcome.issuer,
+        rejection: revocationRejection(revokedBy),
+      }
     io.stdout.write(`${JSON.stringify(tokenReviewStatus(outcome), null, 2)}\n`)
     if (outcome.kind === 'authenticated') return 0
     if (outcome.kind === 'not-mine') {
@@ -55,6 +74,11 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
       io.stderr.write(
         `not authenticated by issuer ${outcome.issuer}\n  reason: ${r.reason}\n  step: ${r.step}\n  message: ${r.message}\n`,
       )
+      if (revokedBy !== undefined) {
+        io.stderr.write(
+          `  entry: ${revokedBy.path} of ${revocationPath ?? ''}: ${JSON.stringify(entryAsWritten(revokedBy))}\n`,
+        )
+      }
     }
     return 1
   } finally {

@@ -26,6 +26,13 @@ const keyCacheDir: FlagDef = {
     "Directory keeping each issuer's last good discovery document and JWKS, so a restart during an IdP outage still verifies",
 }
 
+const revocationFile: FlagDef = {
+  name: 'revocation-file',
+  kind: 'path',
+  description:
+    'File with a RevocationList (YAML or JSON, kube-oidc-webhook/v1alpha1) refusing the tokens it names',
+}
+
 export const SERVE: CommandDef = {
   name: 'serve',
   summary: 'Run the TokenReview webhook',
@@ -88,6 +95,10 @@ export const SERVE: CommandDef = {
     },
     keyCacheDir,
     {
+      ...revocationFile,
+      description: `${revocationFile.description}, cache hits included; reloaded when the file changes (a bad new file is refused, the old one stays in force)`,
+    },
+    {
       name: 'shutdown-grace',
       kind: 'duration',
       default: '15s',
@@ -99,8 +110,11 @@ export const SERVE: CommandDef = {
 export const VALIDATE: CommandDef = {
   name: 'validate',
   summary: 'Check an AuthenticationConfiguration without serving',
-  usage: 'kube-oidc-webhook validate --authentication-config FILE',
-  flags: [authenticationConfig],
+  usage: 'kube-oidc-webhook validate --authentication-config FILE [--revocation-file FILE]',
+  flags: [
+    authenticationConfig,
+    { ...revocationFile, description: `${revocationFile.description}; checked too` },
+  ],
 }
 
 export const CHECK: CommandDef = {
@@ -123,6 +137,10 @@ export const CHECK: CommandDef = {
       description: 'How long to wait for issuer discovery and keys before verifying',
     },
     keyCacheDir,
+    {
+      ...revocationFile,
+      description: `${revocationFile.description}; applied after verification, naming the entry that refuses the token`,
+    },
     { ...logLevel, default: 'warn' },
   ],
 }

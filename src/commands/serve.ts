@@ -18,6 +18,9 @@ import type { FileWatcher } from '../runtime/watch-file.js'
 import { ConfigReloader } from '../server/config-reloader.js'
 import { metricsObserver } from '../server/metrics-observer.js'
 import { createReviewer } from '../server/reviewer.js'
+import { loadRevocationList, revocationErrorLines } from '../revocation/load.js'
+import { RevocationReloader } from '../revocation/revocation-reloader.js'
+import { RevocationList } from '../revocation/revocation-list.js'
 import { tuneHeapForService } from '../runtime/heap-tuning.js'
 import { watchTlsMaterial } from '../server/tls-reloader.js'
 import { loadAuthenticationConfig } from '../config/load.js'
@@ -45,6 +48,7 @@ export interface ServeOptions {
   readonly cacheTtlMs: number
   readonly cacheMaxEntries: number
   readonly keyCacheDir?: string
+  readonly revocationFile?: string
   readonly shutdownGraceMs: number
   /** How often watched files are re-read besides filesystem notifications (default 1000 ms). */
   readonly reloadPollMs?: number
@@ -57,6 +61,7 @@ export interface ServeOptions {
 export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
   const clientCaFile = flags.string('client-ca-file')
   const keyCacheDir = flags.string('key-cache-dir')
+  const revocationFile = flags.string('revocation-file')
   return {
     authenticationConfig: flags.string('authentication-config') as string,
     bindAddress: flags.string('bind-address') as string,
@@ -69,6 +74,7 @@ export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
     cacheTtlMs: flags.durationMs('cache-ttl') as number,
     cacheMaxEntries: flags.number('cache-max-entries') as number,
     ...(keyCacheDir === undefined ? {} : { keyCacheDir }),
+    ...(revocationFile === undefined ? {} : { revocationFile }),
     shutdownGraceMs: flags.durationMs('shutdown-grace') as number,
   }
 }
@@ -88,21 +94,27 @@ async function readPem(flag: string, path: string, errors: string[]): Promise<st
 }
 
 /** Everything a running server needs, read and checked up front; all problems collected. */
-async function prepare(
-  opts: ServeOptions,
-): Promise<
-  | { ok: true; config: CompiledConfig; configBytes: Buffer; tls: TlsMaterial }
+async function prepare(opts: ServeOptions): Promise<
+  | {
+      ok: true
+      config: CompiledConfig
+      configBytes: Buffer
+      tls: TlsMaterial
+      revocation: InitialRevocationList | undefined
+    }
   | { ok: false; errors: string[] }
 > {
   const errors: string[] = []
-  const [loaded, cert, key, clientCa] = await Promise.all([
+  const [loaded, cert, key, clientCa, revocation] = await Promise.all([
     loadAuthenticationConfig(opts.authenticationConfig),
     readPem('tls-cert-file', opts.tlsCertFile, errors),
     readPem('tls-private-key-file', opts.tlsPrivateKeyFile, errors),
     opts.clientCaFile === undefined
       ? undefined
       : readPem('client-ca-file', opts.clientCaFile, errors),
+    opts.revocationFile === undefined ? undefined : loadRevocationList(opts.revocationFile),
   ])
+  if (revocation?.ok === false) errors.push(...revocationErrorLines(revocation.errors))
   if (!loaded.ok) errors.unshift(...loaded.errors)
   if (!loaded.ok || cert === undefined || key === undefined || errors.length > 0)
     return { ok: false, errors }
@@ -111,7 +123,24 @@ async function prepare(
     config: loaded.config,
     configBytes: loaded.bytes,
     tls: { cert, key, ...(clientCa === undefined ? {} : { clientCa }) },
+    revocation: revocation?.ok === true ? revocation : undefined,
   }
+}
+
+/** The revocation list `serve` starts with and the bytes it came from. */
+export interface InitialRevocationList {
+  readonly list: RevocationList
+  readonly bytes: Buffer
+}
+
+async function initialRevocationList(
+  opts: ServeOptions,
+  given: InitialRevocationList | undefined,
+): Promise<InitialRevocationList | undefined> {
+  if (given !== undefined || opts.revocationFile === undefined) return given
+  const loaded = await loadRevocationList(opts.revocationFile)
+  if (!loaded.ok) throw new Error(revocationErrorLines(loaded.errors).join('\n'))
+  return loaded
 }
 
 /** A running `serve`. */
@@ -124,14 +153,19 @@ export interface ServeHandle {
   shutdown(): Promise<void>
 }
 
-/** Starts serving; throws on a listen failure (port in use). */
+/**
+ * Starts serving; throws on a listen failure (port in use), or on a bad
+ * `--revocation-file` when `revocation` (what `prepare` read) is not given.
+ */
 export async function startServe(
   opts: ServeOptions,
   config: CompiledConfig,
   configBytes: Buffer,
   tls: TlsMaterial,
   logger: Logger,
+  revocation?: InitialRevocationList,
 ): Promise<ServeHandle> {
+  const initialRevocation = await initialRevocationList(opts, revocation)
   const metrics = new WebhookMetrics({ apiserverId: hostname() })
   const authenticatorOptions = {
     logger,
@@ -159,11 +193,27 @@ export async function startServe(
       ? {}
       : { readyTimeoutMs: opts.reloadReadyTimeoutMs }),
   })
+  const revocations =
+    opts.revocationFile === undefined || initialRevocation === undefined
+      ? undefined
+      : new RevocationReloader({
+          path: opts.revocationFile,
+          initial: initialRevocation,
+          logger,
+          metrics,
+          ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+        })
+  if (initialRevocation !== undefined)
+    metrics.setRevocationList(
+      initialRevocation.list.hash as Sha256Label,
+      initialRevocation.list.entries.length,
+    )
   const reviewer = createReviewer({
     current: () => reloader.active.authenticator,
     cache,
     logger,
     metrics,
+    ...(revocations === undefined ? {} : { revocations: () => revocations.current }),
   })
   const securityHeaders = captureSecurityHeaders()
   const webhook = createWebhookServer({
@@ -196,6 +246,7 @@ export async function startServe(
     }
     securePort = await webhook.listen(opts.securePort, opts.bindAddress)
     await reloader.start()
+    await revocations?.start()
     tlsWatcher = watchTlsMaterial({
       server: webhook.server,
       certFile: opts.tlsCertFile,
@@ -208,6 +259,7 @@ export async function startServe(
   } catch (err) {
     clearInterval(pruning)
     await reloader.close()
+    revocations?.close()
     if (health?.listening === true) await new Promise((r) => health?.close(r))
     if (webhook.listening) await webhook.close(0)
     await authenticator.close()
@@ -220,6 +272,9 @@ export async function startServe(
       healthPort: healthPort ?? 0,
       issuers: config.jwt.length,
       configHash: config.hash,
+      ...(initialRevocation === undefined
+        ? {}
+        : { revocationEntries: initialRevocation.list.entries.length }),
     },
     'serving TokenReviews on /authenticate',
   )
@@ -235,6 +290,7 @@ export async function startServe(
         tlsWatcher?.close()
         clearInterval(pruning)
         await reloader.close()
+        revocations?.close()
         await webhook.close(opts.shutdownGraceMs)
         if (health !== undefined) {
           const h = health
@@ -274,7 +330,14 @@ export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> 
     const logger = createLogger({ level: opts.logLevel })
     let handle: ServeHandle
     try {
-      handle = await startServe(opts, prepared.config, prepared.configBytes, prepared.tls, logger)
+      handle = await startServe(
+        opts,
+        prepared.config,
+        prepared.configBytes,
+        prepared.tls,
+        logger,
+        prepared.revocation,
+      )
     } catch (err) {
       io.stderr.write(`Error: ${(err as Error).message}\n`)
       return 1

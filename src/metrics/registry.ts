@@ -94,6 +94,10 @@ export class WebhookMetrics {
   readonly #verifications: Counter<'jwt_issuer_hash'>
   readonly #httpRequests: Counter<'code' | 'path'>
   readonly #configInfo: Gauge<'hash'>
+  readonly #revocationReloads: Counter<'status'>
+  readonly #revocationListInfo: Gauge<'hash'>
+  readonly #revocationEntries: Gauge
+  #revocationHash: Sha256Label | undefined
 
   constructor(options: WebhookMetricsOptions) {
     this.apiserverIdHash = sha256Label(options.apiserverId)
@@ -223,6 +227,24 @@ export class WebhookMetrics {
       registers,
     })
 
+    this.#revocationReloads = new Counter({
+      name: `${own}revocation_reloads_total`,
+      help: 'Automatic reloads of the revocation list, by status (success, failure).',
+      labelNames: ['status'],
+      registers,
+    })
+    this.#revocationListInfo = new Gauge({
+      name: `${own}revocation_list_info`,
+      help: 'Information about the revocation list in force, with the hash of its file as label.',
+      labelNames: ['hash'],
+      registers,
+    })
+    this.#revocationEntries = new Gauge({
+      name: `${own}revocation_entries`,
+      help: 'Entries in the revocation list in force, expired ones included.',
+      registers,
+    })
+
     for (const result of ['hit', 'miss'] as const) this.#cacheRequests.inc({ result }, 0)
     for (const kind of ['positive', 'negative'] as const) this.#cacheEntries.set({ kind }, 0)
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry })
@@ -325,6 +347,25 @@ export class WebhookMetrics {
     this.#configHash = configHash
     this.#lastConfigInfo.set({ apiserver_id_hash: this.apiserverIdHash, hash: configHash }, 1)
     this.#configInfo.set({ hash: configHash }, 1)
+  }
+
+  /** An automatic reload of the revocation list; on success, the list now in force. */
+  recordRevocationReload(
+    status: SuccessOrFailure,
+    list?: { hash: Sha256Label; entries: number },
+  ): void {
+    this.#revocationReloads.inc({ status })
+    if (status === 'success' && list !== undefined) this.setRevocationList(list.hash, list.entries)
+  }
+
+  /** The revocation list in force (at startup and after each successful reload). */
+  setRevocationList(hash: Sha256Label, entries: number): void {
+    if (this.#revocationHash !== undefined && this.#revocationHash !== hash)
+      this.#revocationListInfo.remove({ hash: this.#revocationHash })
+    this.#revocationHash = hash
+    this.#revocationListInfo.set({ hash }, 1)
+    this.#revocationEntries.set(entries)
+    for (const status of ['success', 'failure'] as const) this.#revocationReloads.inc({ status }, 0)
   }
 
   /** Counts one review by result; use {@link recordOutcome} when an outcome is at hand. */

@@ -127,7 +127,7 @@ function validateEntry(
     errors.push(
       forbidden(
         `${path}.${selector}`,
-        `may not be combined with ${primary}: an entry names one of ${ONE_OF} (only issuedBefore may be combined with subject)`,
+        `may not be combined with ${primary}: an entry names one of ${ONE_OF}, and only subject may go with issuedBefore`,
       ),
     )
   }

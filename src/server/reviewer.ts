@@ -1,11 +1,15 @@
 /**
  * What the secure port asks for each TokenReview: the result cache in front of
- * the authenticator in force (swapped on reload), one log line and the review
- * metrics per answer.
+ * the authenticator in force (swapped on reload), the revocation list applied
+ * to every answer (cache hits included), one log line and the review metrics
+ * per answer.
  */
 import type { ResultCache } from '../cache/result-cache.js'
 import type { Logger } from '../log/logger.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
+import { applyRevocationList } from '../revocation/apply.js'
+import type { RevocationList } from '../revocation/revocation-list.js'
+import { systemClock, type Clock } from '../runtime/clock.js'
 import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
 
 export interface ReviewerOptions {
@@ -14,6 +18,10 @@ export interface ReviewerOptions {
   readonly cache: ResultCache
   readonly logger: Logger
   readonly metrics?: WebhookMetrics
+  /** The revocation list in force (swapped on reload); read on every review. */
+  readonly revocations?: () => RevocationList
+  /** Decides which revocation entries have expired. Default the system clock. */
+  readonly clock?: Clock
 }
 
 function logFields(outcome: AuthOutcome): Record<string, string | undefined> {
@@ -34,7 +42,8 @@ function logFields(outcome: AuthOutcome): Record<string, string | undefined> {
 }
 
 export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
-  const { cache, logger, metrics } = opts
+  const { cache, logger, metrics, revocations } = opts
+  const clock = opts.clock ?? systemClock
   const compute = async (token: string) => {
     const outcome = await opts.current().authenticate(token)
     return { outcome, exp: outcome.kind === 'authenticated' ? outcome.exp : undefined }
@@ -42,7 +51,12 @@ export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
   return {
     async authenticate(token, audiences = []) {
       const started = performance.now()
-      const { outcome, hit } = await cache.review(token, audiences, () => compute(token))
+      const reviewed = await cache.review(token, audiences, () => compute(token))
+      const { hit } = reviewed
+      const outcome =
+        revocations === undefined
+          ? reviewed.outcome
+          : applyRevocationList(reviewed.outcome, revocations(), clock.now().getTime())
       const seconds = (performance.now() - started) / 1000
       if (metrics !== undefined) {
         const label = hit ? 'hit' : 'miss'
