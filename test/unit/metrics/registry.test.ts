@@ -126,6 +126,9 @@ describe('WebhookMetrics', () => {
       'kube_oidc_webhook_verifications_total counter',
       'kube_oidc_webhook_http_requests_total counter',
       'kube_oidc_webhook_config_info gauge',
+      'kube_oidc_webhook_revocation_reloads_total counter',
+      'kube_oidc_webhook_revocation_list_info gauge',
+      'kube_oidc_webhook_revocation_entries gauge',
     ])
   })
 
@@ -237,7 +240,10 @@ describe('WebhookMetrics', () => {
       ),
     })
     m.recordReview(NO_ISSUER, 'error')
-    expect(await seriesOf(m, 'kube_oidc_webhook_re')).toEqual({
+    expect({
+      ...(await seriesOf(m, 'kube_oidc_webhook_reviews_total')),
+      ...(await seriesOf(m, 'kube_oidc_webhook_rejections_total')),
+    }).toEqual({
       [`kube_oidc_webhook_reviews_total{jwt_issuer_hash="${ISS}",result="authenticated"}`]: 2,
       [`kube_oidc_webhook_reviews_total{jwt_issuer_hash="",result="not_mine"}`]: 1,
       [`kube_oidc_webhook_reviews_total{jwt_issuer_hash="${ISS}",result="rejected"}`]: 1,
