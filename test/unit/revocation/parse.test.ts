@@ -16,7 +16,7 @@ function errorsOf(text: string): readonly string[] {
 }
 
 describe('parseRevocationList: accepted lists', () => {
-  it('each selector, subject with issuedBefore, and expiresAt become entries in file order', () => {
+  it('each selector, subject with issuedBefore, and expiresAt (quoted or not) become entries in file order', () => {
     const result = parseRevocationListText(`${HEAD}entries:
 - issuer: ${ISSUER}
   subject: "248289761001"
@@ -32,6 +32,9 @@ describe('parseRevocationList: accepted lists', () => {
 - issuer: ${ISSUER}
   subject: bob
   issuedBefore: "2030-01-01T00:00:00.250Z"
+- issuer: ${ISSUER}
+  tokenID: unquoted-time
+  expiresAt: 2030-06-01T00:00:00Z
 `)
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -51,6 +54,12 @@ describe('parseRevocationList: accepted lists', () => {
         issuer: ISSUER,
         subject: 'bob',
         issuedBefore: Date.parse('2030-01-01T00:00:00.250Z'),
+      },
+      {
+        path: 'entries[6]',
+        issuer: ISSUER,
+        tokenID: 'unquoted-time',
+        expiresAt: Date.parse('2030-06-01T00:00:00Z'),
       },
     ])
     expect(result.list.hash).toMatch(/^sha256:[0-9a-f]{64}$/)
