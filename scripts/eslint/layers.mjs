@@ -11,6 +11,7 @@ export const LAYERS = [
   ['go', 'log', 'runtime', 'flags'],
   ['cel'],
   ['config'],
+  ['warnings'],
   ['issuer'],
   ['token'],
   ['cache', 'metrics', 'revocation'],

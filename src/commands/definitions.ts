@@ -110,10 +110,17 @@ export const SERVE: CommandDef = {
 export const VALIDATE: CommandDef = {
   name: 'validate',
   summary: 'Check an AuthenticationConfiguration without serving',
-  usage: 'kube-oidc-webhook validate --authentication-config FILE [--revocation-file FILE]',
+  usage:
+    'kube-oidc-webhook validate --authentication-config FILE [--revocation-file FILE] [--warnings-as-errors]',
   flags: [
     authenticationConfig,
     { ...revocationFile, description: `${revocationFile.description}; checked too` },
+    {
+      name: 'warnings-as-errors',
+      kind: 'bool',
+      description:
+        'Exit 1 when the file has warnings (risky mappings, unpinned CI issuers, fields without effect), as when it has errors',
+    },
   ],
 }
 

@@ -9,10 +9,11 @@ const PLACEHOLDER: Record<FlagDef['kind'], string> = {
   port: 'int',
   count: 'int',
   'log-level': 'string',
+  bool: '',
 }
 
 function flagLine(def: FlagDef): [string, string] {
-  const left = `--${def.name} ${PLACEHOLDER[def.kind]}`
+  const left = `--${def.name} ${PLACEHOLDER[def.kind]}`.trimEnd()
   let right = def.description
   if (def.required === true) right += ' (required)'
   // pflag's style: strings quoted, numbers and durations bare.

@@ -35,6 +35,8 @@ import type { Sha256Label } from '../metrics/labels.js'
 import type { FlagValues } from '../flags/flags.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
 import { buildAuthenticator } from '../server/build-authenticator.js'
+import { configWarnings } from '../warnings/config-warnings.js'
+import { logConfigWarnings } from '../warnings/log-warnings.js'
 
 export interface ServeOptions {
   readonly authenticationConfig: string
@@ -166,6 +168,7 @@ export async function startServe(
   revocation?: InitialRevocationList,
 ): Promise<ServeHandle> {
   const initialRevocation = await initialRevocationList(opts, revocation)
+  logConfigWarnings(logger, configWarnings(config))
   const metrics = new WebhookMetrics({ apiserverId: hostname() })
   const authenticatorOptions = {
     logger,

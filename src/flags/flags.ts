@@ -7,7 +7,7 @@
 import { LOG_LEVELS } from '../log/logger.js'
 import { DurationError, parseGoDuration } from '../go/duration.js'
 
-export type FlagKind = 'string' | 'path' | 'duration' | 'port' | 'count' | 'log-level'
+export type FlagKind = 'string' | 'path' | 'duration' | 'port' | 'count' | 'log-level' | 'bool'
 
 export interface FlagDef {
   /** Without the leading `--`. */
@@ -49,14 +49,28 @@ export class FlagValues {
     return raw === undefined ? undefined : Number(parseGoDuration(raw) / 1_000_000n)
   }
 
+  /** A `bool` flag: true when given alone or with a true value (strconv.ParseBool). */
+  bool(name: string): boolean {
+    const raw = this.raw.get(name)
+    return raw !== undefined && TRUE_WORDS.includes(raw)
+  }
+
   number(name: string): number | undefined {
     const raw = this.raw.get(name)
     return raw === undefined ? undefined : Number(raw)
   }
 }
 
+// strconv.ParseBool's spellings.
+const TRUE_WORDS: readonly string[] = ['1', 't', 'T', 'TRUE', 'true', 'True']
+const FALSE_WORDS: readonly string[] = ['0', 'f', 'F', 'FALSE', 'false', 'False']
+
 function checkValue(def: FlagDef, value: string): string | undefined {
   switch (def.kind) {
+    case 'bool':
+      return TRUE_WORDS.includes(value) || FALSE_WORDS.includes(value)
+        ? undefined
+        : `strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`
     case 'string':
       return undefined
     case 'path':
@@ -113,6 +127,9 @@ export function parseFlags(command: CommandDef, argv: readonly string[]): Parsed
     let value: string
     if (eq !== -1) {
       value = word.slice(eq + 1)
+    } else if (def.kind === 'bool') {
+      // pflag: a bool flag alone means true and never takes the next word.
+      value = 'true'
     } else if (i + 1 < argv.length) {
       value = argv[++i] as string
     } else {

@@ -18,6 +18,8 @@ import type { Sha256Label } from '../metrics/labels.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
 import { watchFile, type FileWatcher } from '../runtime/watch-file.js'
 import type { ConfigAuthenticator } from '../token/authenticator.js'
+import { configWarnings } from '../warnings/config-warnings.js'
+import { logConfigWarnings } from '../warnings/log-warnings.js'
 
 export interface ActiveConfig {
   readonly config: CompiledConfig
@@ -168,6 +170,7 @@ export class ConfigReloader {
       { path: this.#opts.path, configHash: config.hash, issuers: config.jwt.length },
       'reloaded authentication config',
     )
+    logConfigWarnings(logger, configWarnings(config))
     const timer = setTimeout(() => {
       this.#retiring.delete(timer)
       void previous.authenticator.close()

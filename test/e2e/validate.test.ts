@@ -14,9 +14,20 @@ jwt:
     username: {claim: sub, prefix: "oidc:"}
 - issuer:
     url: https://other.example.com
-    audiences: [kubernetes]
+    audiences: [other-kubernetes]
   claimMappings:
     username: {expression: "'other:' + claims.sub"}
+`
+
+/** Valid, with two warnings: an unpinned GitHub Actions issuer, and a username that can be system:... */
+const RISKY = `apiVersion: apiserver.config.k8s.io/v1
+kind: AuthenticationConfiguration
+jwt:
+- issuer:
+    url: https://token.actions.githubusercontent.com
+    audiences: [https://cluster.example.com]
+  claimMappings:
+    username: {claim: sub, prefix: ""}
 `
 
 const INVALID = `apiVersion: apiserver.config.k8s.io/v1
@@ -40,6 +51,7 @@ describe('e2e: kube-oidc-webhook validate', () => {
     dir = await mkdtemp(join(tmpdir(), 'e2e-validate-'))
     await writeFile(join(dir, 'valid.yaml'), VALID)
     await writeFile(join(dir, 'invalid.yaml'), INVALID)
+    await writeFile(join(dir, 'risky.yaml'), RISKY)
   })
   afterAll(() => rm(dir, { recursive: true, force: true }))
 
@@ -64,7 +76,52 @@ describe('e2e: kube-oidc-webhook validate', () => {
     ])
   })
 
+  const RISKY_WARNINGS = [
+    'Warning: jwt[0].claimValidationRules: https://token.actions.githubusercontent.com is GitHub Actions, which issues tokens to every job of every GitHub Actions user, and no rule pins the owner, project or repository, so all of them authenticate. Fix: add a rule requiring one of repository, repository_id, repository_owner, repository_owner_id, workflow_ref, sub, enterprise, enterprise_id (claim and requiredValue, or an expression comparing it with ==). [WARN_CI_ISSUER_UNPINNED]',
+    `Warning: jwt[0].claimMappings.username: the mapping (no fixed prefix) can produce names starting with "system:", which Kubernetes reserves for its own components (system:kube-controller-manager, system:node:...), and no userValidationRules entry refuses them. Fix: give the mapping a prefix (such as "oidc:"), or add the userValidationRules expression "!user.username.startsWith('system:')". [WARN_USERNAME_SYSTEM_PREFIX]`,
+  ]
+
+  it('a valid file with warnings: exit 0, the warnings on stderr', async () => {
+    const path = join(dir, 'risky.yaml')
+    const r = await runCli(['validate', '--authentication-config', path])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(`${path}: valid AuthenticationConfiguration (1 JWT issuer)\n`)
+    expect(r.stderr.trimEnd().split('\n')).toEqual(RISKY_WARNINGS)
+  })
+
+  it('--warnings-as-errors: the same warnings, then exit 1', async () => {
+    const path = join(dir, 'risky.yaml')
+    const r = await runCli(['validate', '--authentication-config', path, '--warnings-as-errors'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      ...RISKY_WARNINGS,
+      `${path}: 2 warnings, refused by --warnings-as-errors`,
+    ])
+  })
+
   it.each([
+    { args: ['--warnings-as-errors'], file: 'valid.yaml', code: 0 },
+    { args: ['--warnings-as-errors=true'], file: 'valid.yaml', code: 0 },
+    { args: ['--warnings-as-errors=false'], file: 'risky.yaml', code: 0 },
+    { args: ['--warnings-as-errors=1'], file: 'risky.yaml', code: 1 },
+  ])('$args on $file: exit $code', async ({ args, file, code }) => {
+    const r = await runCli(['validate', ...args, `--authentication-config=${join(dir, file)}`])
+    expect(r.code).toBe(code)
+  })
+
+  it.each([
+    {
+      name: 'a bad boolean',
+      args: ['validate', '--authentication-config=x', '--warnings-as-errors=yes'],
+      stderr:
+        'Error: invalid argument "yes" for "--warnings-as-errors" flag: strconv.ParseBool: parsing "yes": invalid syntax\n',
+    },
+    {
+      name: 'a bool flag does not take the next word',
+      args: ['validate', '--warnings-as-errors', 'false', '--authentication-config=x'],
+      stderr: 'Error: unexpected argument "false"\n',
+    },
     {
       name: 'no flags',
       args: ['validate'],

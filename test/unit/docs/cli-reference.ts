@@ -24,7 +24,8 @@ export const REGENERATE_COMMAND =
 const EXIT_STATUS: Record<string, string> = {
   serve:
     '0 after a clean shutdown on SIGTERM or SIGINT; 1 on a bad flag or configuration, every error on stderr.',
-  validate: '0 when the file is valid; 1 otherwise, every error on stderr with its field path.',
+  validate:
+    '0 when the file is valid; 1 otherwise, every error on stderr with its field path. Warnings follow the errors on stderr and leave the status alone, unless `--warnings-as-errors` is given: then any warning exits 1.',
   check:
     '0 when the token is authenticated; 1 otherwise. The TokenReview `status` goes to stdout as JSON; why a token was refused goes to stderr.',
   dev: 'Runs until stopped; 0 on Ctrl-C (SIGINT) or SIGTERM.',
@@ -52,6 +53,7 @@ const VALUE: Record<FlagDef['kind'], string> = {
   port: 'port (0–65535)',
   count: 'non-negative integer',
   'log-level': '`debug`, `info`, `warn`, `error`',
+  bool: 'boolean (alone means `true`; or `=true`, `=false`)',
 }
 
 function cell(text: string): string {
