@@ -41,6 +41,10 @@ export function referencedClaims(expression: string): string[] {
         return node.args.forEach(visit)
       case 'list':
         return node.elements.forEach(visit)
+      case 'ident':
+      case 'literal':
+      case 'other':
+        return
     }
   }
   visit(root)
