@@ -55,7 +55,52 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q)
 }
 
-/** The https request listener: lean path first, express for the rest. */
+/**
+ * Runs `dispatch` once `res` owns the connection. A pipelined request arrives
+ * while the answer before it is still unfinished; answering it right away
+ * would queue its bytes inside node's http server, and once that queue passes
+ * the socket's high-water mark node pauses its parser while TLS may still be
+ * delivering the rest of the batch, which then fails with "Parse Error: Paused"
+ * and resets the connection. Waiting for our turn keeps nothing queued, answers
+ * in order, and costs nothing when requests are not pipelined (kube-apiserver's
+ * Go client never pipelines: `res.socket` is set already).
+ */
+function whenOwnTurn(req: IncomingMessage, res: ServerResponse, dispatch: () => void): void {
+  if (res.socket !== null) {
+    dispatch()
+    return
+  }
+  const onSocket = (): void => {
+    req.off('close', onClose)
+    dispatch()
+  }
+  const onClose = (): void => {
+    res.off('socket', onSocket)
+  }
+  res.once('socket', onSocket)
+  req.once('close', onClose)
+}
+
+/** Last resort for a throw that escaped a handler: a 500 if nothing was sent, else drop the connection. */
+export function answerInternalError(res: ServerResponse): void {
+  try {
+    if (!res.headersSent && !res.destroyed) {
+      const rendered = renderError(new HttpError('ERR_INTERNAL'))
+      res.writeHead(rendered.statusCode, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(rendered.body),
+        Connection: 'close',
+      })
+      res.end(rendered.body)
+      return
+    }
+  } catch {
+    // fall through to destroying the connection
+  }
+  res.destroy()
+}
+
+/** The https request listener: lean path first, express for the rest. Never throws. */
 export function createRequestListener(
   reviewHandler: RequestHandler,
   app: express.Express,
@@ -67,14 +112,21 @@ export function createRequestListener(
     if (onRequest !== undefined) {
       const started = process.hrtime.bigint()
       res.once('finish', () => {
-        const route: RouteLabel = lean || pathOf(req.url) === REVIEW_PATH ? REVIEW_PATH : 'other'
-        onRequest(res.statusCode, route, Number(process.hrtime.bigint() - started) / 1e9)
+        try {
+          const route: RouteLabel = lean || pathOf(req.url) === REVIEW_PATH ? REVIEW_PATH : 'other'
+          onRequest(res.statusCode, route, Number(process.hrtime.bigint() - started) / 1e9)
+        } catch {
+          // A metrics hook must not take the port down.
+        }
       })
     }
-    if (lean) {
-      void reviewHandler(req, res)
-      return
-    }
-    app(req, res)
+    whenOwnTurn(req, res, () => {
+      try {
+        if (lean) reviewHandler(req, res).catch(() => answerInternalError(res))
+        else app(req, res)
+      } catch {
+        answerInternalError(res)
+      }
+    })
   }
 }

@@ -78,7 +78,19 @@ export function readyz(state: HealthState, verbose: boolean): { statusCode: numb
   return { statusCode: ok ? 200 : 503, body: `${lines.join('\n')}\n` }
 }
 
-/** The request listener of the health port. */
+/**
+ * Path and query of a request target, or undefined when it does not parse
+ * (an absolute-form target with a port past 65535, a bad host).
+ */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://health')
+  } catch {
+    return undefined
+  }
+}
+
+/** The request listener of the health port; it answers every request and never throws. */
 export function createHealthListener(opts: HealthServerOptions): http.RequestListener {
   const send = (
     res: http.ServerResponse,
@@ -86,14 +98,28 @@ export function createHealthListener(opts: HealthServerOptions): http.RequestLis
     body: string,
     type = 'text/plain; charset=utf-8',
   ): void => {
+    if (res.headersSent || res.destroyed) return
     applySecurityHeaders(res, opts.securityHeaders)
     res.writeHead(statusCode, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) })
     res.end(body)
   }
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://health')
+  const route = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = parseTarget(req.url)
     const onRequest = opts.onRequest
-    if (onRequest !== undefined) res.once('finish', () => onRequest(res.statusCode, url.pathname))
+    if (onRequest !== undefined) {
+      const path = url?.pathname ?? 'other'
+      res.once('finish', () => {
+        try {
+          onRequest(res.statusCode, path)
+        } catch {
+          // A metrics hook must not take the port down.
+        }
+      })
+    }
+    if (url === undefined) {
+      send(res, 400, 'bad request: unparsable request target')
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
       send(res, 405, 'method not allowed')
@@ -109,15 +135,28 @@ export function createHealthListener(opts: HealthServerOptions): http.RequestLis
         send(res, statusCode, body)
         return
       }
-      case '/metrics':
-        if (opts.metrics === undefined) break
-        opts.metrics.metrics().then(
-          (text) => send(res, 200, text, opts.metrics?.contentType),
-          () => send(res, 500, 'metrics unavailable'),
-        )
+      case '/metrics': {
+        const metrics = opts.metrics
+        if (metrics === undefined) break
+        metrics
+          .metrics()
+          .then((text) => send(res, 200, text, metrics.contentType))
+          .catch(() => send(res, 500, 'metrics unavailable'))
         return
+      }
     }
     send(res, 404, 'not found')
+  }
+  return (req, res) => {
+    try {
+      route(req, res)
+    } catch {
+      try {
+        send(res, 500, 'internal error')
+      } catch {
+        res.destroy()
+      }
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log/logger.js'
 import type { TokenAuthenticator } from '../token/types.js'
+import { drainBeforeClose } from './drain-before-close.js'
 import { HttpError, renderError } from './errors.js'
 import { DEFAULT_BODY_LIMIT_BYTES, parseTokenReview } from './parse-token-review.js'
 import { flatSecurityHeaders, type SecurityHeaders } from './security-headers.js'
@@ -72,7 +73,7 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
       // After a refusal the rest of the body is not read: close the connection
       // rather than parse leftovers as the next request.
       const headers = rendered.statusCode === 413 ? { Connection: 'close' } : closing()
-      if (rendered.statusCode === 413) req.resume()
+      if (rendered.statusCode === 413) drainBeforeClose(req)
       sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
       return
     }

@@ -8,6 +8,7 @@ import {
   type IssuerReadiness,
 } from '../../../src/http/health.js'
 import { captureSecurityHeaders } from '../../../src/http/security-headers.js'
+import { rawExchange, rawRequest, statusLines } from '../../helpers/raw-http.js'
 
 const ISSUER_OK: IssuerReadiness = {
   url: 'https://a.example',
@@ -140,5 +141,68 @@ describe('health server over HTTP', () => {
       type: 'text/plain; version=0.0.4; charset=utf-8',
       nosniff: 'nosniff',
     })
+  })
+})
+
+describe('health server: request targets that do not parse', () => {
+  let server: http.Server | undefined
+  afterEach(async () => {
+    await new Promise((r) => server?.close(r))
+  })
+
+  // Each of these made `new URL()` throw outside any handler and the process exit.
+  it.each([
+    { name: 'absolute form, port past 65535', target: 'http://a:99999/metrics' },
+    { name: 'absolute form, port of letters', target: 'http://a:b/healthz' },
+    { name: 'absolute form, unclosed IPv6 host', target: 'http://[::1/readyz' },
+    { name: 'absolute form, bad percent-escape in host', target: 'http://%zz/healthz' },
+    { name: 'absolute form, empty host with userinfo', target: 'http://user@/metrics' },
+  ])('$name -> 400, and the server still answers', async ({ target }) => {
+    const seen: Array<[number, string]> = []
+    server = createHealthServer({
+      state: state(),
+      securityHeaders: captureSecurityHeaders(),
+      onRequest: (code, path) => seen.push([code, path]),
+    })
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    const raw = await rawExchange({ host: '127.0.0.1', port }, rawRequest('GET', target))
+    expect(statusLines(raw)).toEqual(['HTTP/1.1 400 Bad Request'])
+    expect(raw.endsWith('bad request: unparsable request target')).toBe(true)
+    expect(seen).toEqual([[400, 'other']])
+    const after = await fetch(`http://127.0.0.1:${port}/healthz`)
+    expect([after.status, await after.text()]).toEqual([200, 'ok'])
+  })
+
+  it('a metrics hook that throws does not take the port down', async () => {
+    server = createHealthServer({
+      state: state(),
+      securityHeaders: captureSecurityHeaders(),
+      onRequest: () => {
+        throw new Error('hook failed')
+      },
+    })
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${base}/healthz`)
+      expect([res.status, await res.text()]).toEqual([200, 'ok'])
+    }
+  })
+
+  it('a metrics source that throws synchronously -> 500, not a crash', async () => {
+    server = createHealthServer({
+      state: state(),
+      securityHeaders: captureSecurityHeaders(),
+      metrics: {
+        contentType: 'text/plain',
+        metrics: () => {
+          throw new Error('registry broken')
+        },
+      },
+    })
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r))
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)
+    expect([res.status, await res.text()]).toEqual([500, 'internal error'])
   })
 })
