@@ -33,6 +33,8 @@ export interface CertificateOptions {
   days?: number
   /** Start of validity (default: one minute ago, to tolerate small clock steps). */
   notBefore?: Date
+  /** Key of the issued certificate (default ECDSA P-256; RSA for tests of RSA-only TLS suites). */
+  keyType?: 'ecdsa-p256' | 'rsa-2048'
 }
 
 export interface ServerCertificateOptions extends CertificateOptions {
@@ -57,11 +59,21 @@ async function keyPem(keys: webcrypto.CryptoKeyPair): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY')
 }
 
-async function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair
+const RSA_ALGORITHM = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+} as const
+
+async function generateKeys(
+  keyType: CertificateOptions['keyType'] = 'ecdsa-p256',
+): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(
+    keyType === 'rsa-2048' ? RSA_ALGORITHM : ALGORITHM,
+    true,
+    ['sign', 'verify'],
+  )) as webcrypto.CryptoKeyPair
 }
 
 /** Makes a self-signed CA certificate and key. */
@@ -92,7 +104,7 @@ async function issue(
   opts: CertificateOptions,
   extensions: x509.Extension[],
 ): Promise<IssuedCertificate> {
-  const keys = await generateKeys()
+  const keys = await generateKeys(opts.keyType)
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: `CN=${opts.commonName}`,

@@ -1,11 +1,12 @@
 /**
- * The secure port: node:https with TLS 1.2 or newer, optional mandatory
+ * The secure port: node:https with the TLS policy of tls-policy.ts, optional mandatory
  * client certificates, keep-alive longer than the Go client's 90 s idle
  * timeout, slowloris bounds, and a graceful close for SIGTERM.
  */
 import https from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { TLS_POLICY } from './tls-policy.js'
 
 export interface TlsMaterial {
   /** PEM serving certificate (with chain). */
@@ -31,16 +32,22 @@ export const REQUEST_TIMEOUT_MS = 30_000
  */
 export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000
 
+/** The material and the TLS policy: what every secure context of the port is built from. */
 function secureContextOptions(tls: TlsMaterial): https.ServerOptions {
-  return tls.clientCa === undefined
-    ? { cert: tls.cert, key: tls.key }
-    : {
-        cert: tls.cert,
-        key: tls.key,
-        ca: tls.clientCa,
-        requestCert: true,
-        rejectUnauthorized: true,
-      }
+  // An empty `ca` would make node trust its default roots for client certificates.
+  if (tls.clientCa !== undefined && !tls.clientCa.includes('-----BEGIN CERTIFICATE-----'))
+    throw new TypeError('the client CA bundle holds no certificate')
+  const material =
+    tls.clientCa === undefined
+      ? { cert: tls.cert, key: tls.key }
+      : {
+          cert: tls.cert,
+          key: tls.key,
+          ca: tls.clientCa,
+          requestCert: true,
+          rejectUnauthorized: true,
+        }
+  return { ...material, ...TLS_POLICY }
 }
 
 /** An https server; requests go to `listener`. Not yet listening. */
@@ -51,7 +58,6 @@ export function createTlsServer(
   const server = https.createServer(
     {
       ...secureContextOptions(tls),
-      minVersion: 'TLSv1.2',
       // HTTP/1.1 only: a client offering h2 is answered with http/1.1 by ALPN.
       ALPNProtocols: ['http/1.1'],
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
@@ -67,7 +73,7 @@ export function createTlsServer(
 
 /** Replaces the certificate (and client CA) for new handshakes: the seam for certificate reload. */
 export function reloadTlsMaterial(server: https.Server, tls: TlsMaterial): void {
-  server.setSecureContext({ ...secureContextOptions(tls), minVersion: 'TLSv1.2' })
+  server.setSecureContext(secureContextOptions(tls))
 }
 
 /** Starts listening; resolves with the bound port (useful with port 0). */
