@@ -11,9 +11,12 @@ import { formatDouble } from '../go/format-double.js'
 import { INTERNAL_PREFIX } from './rename.js'
 import { registerCIDR } from './library/cidr.js'
 import { registerComprehensions } from './library/comprehensions.js'
+import { registerFormat } from './library/format.js'
 import { registerIP, registerNetTypeNames } from './library/ip.js'
 import { registerLists } from './library/lists.js'
+import { registerQuantity } from './library/quantity.js'
 import { registerRegex } from './library/regex.js'
+import { registerSemver } from './library/semver.js'
 import { registerSets } from './library/sets.js'
 import { registerSortBy } from './library/sort-by.js'
 import { registerStrings } from './library/strings.js'
@@ -71,6 +74,9 @@ function base(): Environment {
   registerNetTypeNames(env)
   registerComprehensions(env)
   registerSortBy(env)
+  registerQuantity(env)
+  registerFormat(env)
+  registerSemver(env)
   return env
 }
 

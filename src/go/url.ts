@@ -41,14 +41,31 @@ export function parseGoURL(rawURL: string): GoURLResult {
   return { ok: true, ...parsed, fragment }
 }
 
+/**
+ * Mirrors url.ParseRequestURI(rawURL): the whole string is a URL (no fragment), it must
+ * be absolute or start with `/`, and an empty string is `empty url`.
+ */
+export function parseGoRequestURI(rawURL: string): { ok: true } | { ok: false; error: string } {
+  try {
+    parse(rawURL, true)
+  } catch (err) {
+    return { ok: false, error: urlError(rawURL, err) }
+  }
+  return { ok: true }
+}
+
 function urlError(url: string, err: unknown): string {
   if (!(err instanceof GoURLError)) throw err
   return `parse ${goQuote(url)}: ${err.message}`
 }
 
-function parse(rawURL: string): { scheme: string; hasUser: boolean; rawQuery: string } {
+function parse(
+  rawURL: string,
+  viaRequest = false,
+): { scheme: string; hasUser: boolean; rawQuery: string } {
   if (/[\x00-\x1f\x7f]/.test(rawURL))
     throw new GoURLError('net/url: invalid control character in URL')
+  if (rawURL === '' && viaRequest) throw new GoURLError('empty url')
   if (rawURL === '*') return { scheme: '', hasUser: false, rawQuery: '' }
   let [scheme, rest] = getScheme(rawURL)
   scheme = scheme.toLowerCase()
@@ -65,13 +82,14 @@ function parse(rawURL: string): { scheme: string; hasUser: boolean; rawQuery: st
   if (!rest.startsWith('/')) {
     // Rootless paths with a scheme are opaque: nothing more is parsed.
     if (scheme !== '') return { scheme, hasUser: false, rawQuery }
+    if (viaRequest) throw new GoURLError('invalid URI for request')
     const slash = rest.indexOf('/')
     const segment = slash < 0 ? rest : rest.slice(0, slash)
     if (segment.includes(':'))
       throw new GoURLError('first path segment in URL cannot contain colon')
   }
   let hasUser = false
-  if ((scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
+  if ((scheme !== '' || (!viaRequest && !rest.startsWith('///'))) && rest.startsWith('//')) {
     let authority = rest.slice(2)
     rest = ''
     const slash = authority.indexOf('/')
