@@ -11,6 +11,11 @@ import { celTypeName } from './type-name.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
 import { rewriteHasOperands } from './has-operand.js'
+import {
+  expandOptionalElements,
+  markOptionalElements,
+  optionalElementMessage,
+} from './optional-elements.js'
 import { compileLiteralRegex, RegexSyntaxError } from './library/regex.js'
 import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
 export { celTypeName } from './type-name.js'
@@ -245,10 +250,18 @@ function compile<A extends ClaimsActivation | UserActivation>(
   let parsed: ReturnType<typeof env.parse>
   let facts: SyntaxFacts
   try {
-    parsed = env.parse(
-      rewriteHasOperands(expression, (source) => env.parse(source).ast as unknown as CelNode),
+    const marked = markOptionalElements(
+      rewriteHasOperands(
+        expression,
+        (source) => env.parse(markOptionalElements(source).source).ast as unknown as CelNode,
+      ),
     )
+    parsed = env.parse(marked.source)
     facts = inspectSyntax(parsed.ast as unknown as CelNode, kind)
+    if (marked.markers.length > 0) {
+      const call = env.parse('f()').ast as unknown as CelNode
+      expandOptionalElements(parsed.ast as unknown as CelNode, marked.markers, call)
+    }
   } catch (err) {
     if (err instanceof CompileError)
       return { ok: false, message: describe(expression, err.message, err.at, false) }
@@ -259,7 +272,7 @@ function compile<A extends ClaimsActivation | UserActivation>(
   const checked = parsed.check()
   if (!checked.valid) {
     const err = checked.error
-    const goWording = checkerMessage(err)
+    const goWording = optionalElementMessage(err) ?? checkerMessage(err)
     if (goWording !== undefined) {
       return {
         ok: false,

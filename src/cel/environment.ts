@@ -14,6 +14,7 @@ import { registerComprehensions } from './library/comprehensions.js'
 import { registerFormat } from './library/format.js'
 import { registerIP, registerNetTypeNames } from './library/ip.js'
 import { registerLists } from './library/lists.js'
+import { registerOptionalElements } from './library/optional-elements.js'
 import { registerQuantity } from './library/quantity.js'
 import { registerRegex } from './library/regex.js'
 import { registerSemver } from './library/semver.js'
@@ -77,6 +78,7 @@ function base(): Environment {
   registerQuantity(env)
   registerFormat(env)
   registerSemver(env)
+  registerOptionalElements(env)
   return env
 }
 
