@@ -15,6 +15,7 @@ import { registerFormat } from './library/format.js'
 import { registerIP, registerNetTypeNames } from './library/ip.js'
 import { registerLists } from './library/lists.js'
 import { registerOptionalElements } from './library/optional-elements.js'
+import { registerOptionalExtras } from './library/optional-extras.js'
 import { registerQuantity } from './library/quantity.js'
 import { registerRegex } from './library/regex.js'
 import { registerSemver } from './library/semver.js'
@@ -79,6 +80,7 @@ function base(): Environment {
   registerFormat(env)
   registerSemver(env)
   registerOptionalElements(env)
+  registerOptionalExtras(env)
   return env
 }
 
