@@ -16,6 +16,7 @@ import { syntacticChildren, visitEvaluated } from './ast.js'
 import { CelEvaluationError } from './types.js'
 import { INTERNAL_PREFIX, publicNames } from './rename.js'
 import { valueSize } from './values.js'
+import { LIBRARY_CALL_COSTS } from './library/call-costs.js'
 
 /** kube-apiserver's per-call runtime cost limit. */
 export const PER_CALL_COST_LIMIT = 1_000_000
@@ -208,8 +209,9 @@ export function instrumentCost(root: CelNode): void {
         }
         return
       }
+      const figure = LIBRARY_CALL_COSTS.get(name)
       node.handle = (values, b, c) => {
-        charge(1 + sizeCost(values as unknown[]))
+        charge(figure?.(values as unknown[]) ?? 1 + sizeCost(values as unknown[]))
         return handle(values, b, c)
       }
     } else if (SIZED_BINARY.has(node.op)) {
@@ -274,4 +276,9 @@ export function evaluateBounded(run: () => unknown): unknown {
   // The limit may have been hit inside a loop whose error CEL semantics absorbed.
   if (exceeded) throw toEvaluationError(COST_LIMIT_ERROR)
   return toPlain(result)
+}
+
+/** Cost units the last evaluation spent (for tests comparing with kube-apiserver's figures). */
+export function lastEvaluationCost(): number {
+  return PER_CALL_COST_LIMIT - remaining
 }
