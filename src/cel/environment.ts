@@ -13,6 +13,7 @@ import { registerCIDR } from './library/cidr.js'
 import { registerComprehensions } from './library/comprehensions.js'
 import { registerFormat } from './library/format.js'
 import { registerIP, registerNetTypeNames } from './library/ip.js'
+import { registerKubernetesTypeNames } from './library/kubernetes-type-names.js'
 import { registerLists } from './library/lists.js'
 import { registerOptionalElements } from './library/optional-elements.js'
 import { registerOptionalExtras } from './library/optional-extras.js'
@@ -81,6 +82,7 @@ function base(): Environment {
   registerSemver(env)
   registerOptionalElements(env)
   registerOptionalExtras(env)
+  registerKubernetesTypeNames(env)
   return env
 }
 
