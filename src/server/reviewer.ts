@@ -10,7 +10,8 @@ import type { WebhookMetrics } from '../metrics/registry.js'
 import { applyRevocationList } from '../revocation/apply.js'
 import type { RevocationList } from '../revocation/revocation-list.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
-import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
+import type { TokenAuthenticator } from '../token/types.js'
+import { createReviewLog } from './review-log.js'
 
 export interface ReviewerOptions {
   /** The authenticator in force; read on every cache miss. */
@@ -24,25 +25,9 @@ export interface ReviewerOptions {
   readonly clock?: Clock
 }
 
-function logFields(outcome: AuthOutcome): Record<string, string | undefined> {
-  switch (outcome.kind) {
-    case 'authenticated':
-      return { result: 'authenticated', issuer: outcome.issuer, user: outcome.user.username }
-    case 'not-mine':
-      return { result: 'not_mine' }
-    case 'rejected':
-      return {
-        result: 'rejected',
-        issuer: outcome.issuer,
-        reason: outcome.rejection.reason,
-        step: outcome.rejection.step,
-        error: outcome.rejection.message,
-      }
-  }
-}
-
 export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
-  const { cache, logger, metrics, revocations } = opts
+  const { cache, metrics, revocations } = opts
+  const log = createReviewLog(opts.logger)
   const clock = opts.clock ?? systemClock
   const compute = async (token: string) => {
     const outcome = await opts.current().authenticate(token)
@@ -64,12 +49,7 @@ export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
         metrics.observeReviewDuration(label, seconds)
         metrics.recordOutcome(outcome)
       }
-      if (logger.isLevelEnabled('info')) {
-        logger.info(
-          { ...logFields(outcome), latencyMs: Math.round(seconds * 1e6) / 1e3, cacheHit: hit },
-          'token review',
-        )
-      }
+      log(outcome, seconds, hit)
       return outcome
     },
   }
