@@ -116,6 +116,22 @@ export function pairedRatios(
   return ratios
 }
 
+/** `metric(a) - metric(b)` for each round in which both arms were measured. */
+export function pairedDifferences(
+  measurements: readonly Measurement[],
+  phase: string,
+  armA: string,
+  armB: string,
+  metric: (m: Measurement) => number,
+): number[] {
+  const differences: number[] = []
+  for (const a of measurements.filter((m) => m.phase === phase && m.arm === armA)) {
+    const b = measurements.find((m) => m.phase === phase && m.arm === armB && m.round === a.round)
+    if (b !== undefined) differences.push(metric(a) - metric(b))
+  }
+  return differences
+}
+
 export function phaseTable(
   measurements: readonly Measurement[],
   phases: readonly { name: string; arms: readonly string[] }[],

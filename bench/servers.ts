@@ -141,9 +141,14 @@ export interface ServiceStart {
   readonly logPath: string
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly nodeFlags?: readonly string[]
+  /** `serve` flags beyond the required ones, e.g. `--log-level warn`. */
+  readonly serveFlags?: readonly string[]
 }
 
-/** `node dist/cli.js serve` on loopback with default cache settings. */
+/**
+ * `node dist/cli.js serve` as users start it: the required flags, loopback
+ * ports, and every other flag at its default unless `serveFlags` says otherwise.
+ */
 export async function startService(
   opts: ServiceStart,
 ): Promise<ServerProcess & { exited: () => boolean }> {
@@ -166,10 +171,7 @@ export async function startService(
       opts.keyPath,
       '--health-port',
       String(healthPort),
-      '--log-level',
-      'warn',
-      '--shutdown-grace',
-      '1s',
+      ...(opts.serveFlags ?? []),
     ],
     opts.logPath,
   )

@@ -108,8 +108,11 @@ export class BufferedWriter implements LineSink {
 
   /**
    * Writes everything synchronously (process exit, or before writing to the
-   * same descriptor by other means). A chunk already handed to the kernel
-   * asynchronously is written from where it stood.
+   * same descriptor by other means). A chunk whose asynchronous write has not
+   * reported back is written again from where it last stood: at a hard exit
+   * its write may or may not have happened, and a repeated line beats a lost
+   * one. A clean shutdown drains through {@link flush} and never gets here
+   * with a chunk in flight.
    */
   flushSync(): void {
     if (this.#broken) return
