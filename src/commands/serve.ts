@@ -8,13 +8,11 @@
  * Reviews go through the result cache to the authenticator in force; the
  * config file and the TLS files are watched and reloaded (src/service/).
  */
-import { readFile } from 'node:fs/promises'
 import type http from 'node:http'
 import { hostname } from 'node:os'
 import { ResultCache } from '../cache/result-cache.js'
 import { httpPathLabel } from '../metrics/labels.js'
 import { WebhookMetrics } from '../metrics/registry.js'
-import type { FileWatcher } from '../runtime/watch-file.js'
 import { ConfigReloader } from '../server/config-reloader.js'
 import { metricsObserver } from '../server/metrics-observer.js'
 import { createReviewer } from '../server/reviewer.js'
@@ -22,7 +20,11 @@ import { loadRevocationList, revocationErrorLines } from '../revocation/load.js'
 import { RevocationReloader } from '../revocation/revocation-reloader.js'
 import { RevocationList } from '../revocation/revocation-list.js'
 import { tuneHeapForService } from '../runtime/heap-tuning.js'
-import { watchTlsMaterial } from '../server/tls-reloader.js'
+import {
+  readInitialTlsMaterial,
+  watchTlsMaterial,
+  type TlsWatcher,
+} from '../server/tls-reloader.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import type { CompiledConfig } from '../config/compiled.js'
 import { createHealthServer } from '../http/health.js'
@@ -81,20 +83,6 @@ export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
   }
 }
 
-async function readPem(flag: string, path: string, errors: string[]): Promise<string | undefined> {
-  try {
-    const text = await readFile(path, 'utf8')
-    if (!text.includes('-----BEGIN ')) {
-      errors.push(`--${flag}: ${path}: no PEM data found`)
-      return undefined
-    }
-    return text
-  } catch (err) {
-    errors.push(`--${flag}: ${(err as Error).message}`)
-    return undefined
-  }
-}
-
 /** Everything a running server needs, read and checked up front; all problems collected. */
 async function prepare(opts: ServeOptions): Promise<
   | {
@@ -107,24 +95,24 @@ async function prepare(opts: ServeOptions): Promise<
   | { ok: false; errors: string[] }
 > {
   const errors: string[] = []
-  const [loaded, cert, key, clientCa, revocation] = await Promise.all([
+  const [loaded, tls, revocation] = await Promise.all([
     loadAuthenticationConfig(opts.authenticationConfig),
-    readPem('tls-cert-file', opts.tlsCertFile, errors),
-    readPem('tls-private-key-file', opts.tlsPrivateKeyFile, errors),
-    opts.clientCaFile === undefined
-      ? undefined
-      : readPem('client-ca-file', opts.clientCaFile, errors),
+    readInitialTlsMaterial({
+      certFile: opts.tlsCertFile,
+      keyFile: opts.tlsPrivateKeyFile,
+      ...(opts.clientCaFile === undefined ? {} : { clientCaFile: opts.clientCaFile }),
+    }),
     opts.revocationFile === undefined ? undefined : loadRevocationList(opts.revocationFile),
   ])
+  if (!tls.ok) errors.push(...tls.errors)
   if (revocation?.ok === false) errors.push(...revocationErrorLines(revocation.errors))
   if (!loaded.ok) errors.unshift(...loaded.errors)
-  if (!loaded.ok || cert === undefined || key === undefined || errors.length > 0)
-    return { ok: false, errors }
+  if (!loaded.ok || !tls.ok || errors.length > 0) return { ok: false, errors }
   return {
     ok: true,
     config: loaded.config,
     configBytes: loaded.bytes,
-    tls: { cert, key, ...(clientCa === undefined ? {} : { clientCa }) },
+    tls: tls.material,
     revocation: revocation?.ok === true ? revocation : undefined,
   }
 }
@@ -230,7 +218,7 @@ export async function startServe(
   let health: http.Server | undefined
   let healthPort: number | undefined
   let securePort: number
-  let tlsWatcher: FileWatcher | undefined
+  let tlsWatcher: TlsWatcher | undefined
   try {
     if (opts.healthPort !== 0) {
       health = createHealthServer({
@@ -258,6 +246,9 @@ export async function startServe(
       initial: tls,
       logger,
       ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+      onReload: (role, ok) => {
+        if (!ok) metrics.recordTlsReloadFailure(role)
+      },
     })
   } catch (err) {
     clearInterval(pruning)

@@ -28,6 +28,9 @@ export const LATENCY_BUCKETS: readonly number[] = [
 ]
 
 export type SuccessOrFailure = 'success' | 'failure'
+/** The TLS files a reload concerns, by kube-apiserver's names for their providers. */
+export const TLS_FILE_ROLES = ['serving-cert', 'client-ca-bundle'] as const
+export type TlsFileRoleLabel = (typeof TLS_FILE_ROLES)[number]
 export type ReviewResultLabel = 'authenticated' | 'rejected' | 'not_mine' | 'error'
 export type CacheResultLabel = 'hit' | 'miss'
 
@@ -95,6 +98,7 @@ export class WebhookMetrics {
   readonly #httpRequests: Counter<'code' | 'path'>
   readonly #configInfo: Gauge<'hash'>
   readonly #revocationReloads: Counter<'status'>
+  readonly #tlsReloadFailures: Counter<'file'>
   readonly #revocationListInfo: Gauge<'hash'>
   readonly #revocationEntries: Gauge
   #revocationHash: Sha256Label | undefined
@@ -244,6 +248,13 @@ export class WebhookMetrics {
       help: 'Entries in the revocation list in force, expired ones included.',
       registers,
     })
+    this.#tlsReloadFailures = new Counter({
+      name: `${own}tls_reload_failures_total`,
+      help: 'Changed TLS files refused (empty, no certificate, key not matching); the material in force stayed. By file role (serving-cert, client-ca-bundle).',
+      labelNames: ['file'],
+      registers,
+    })
+    for (const file of TLS_FILE_ROLES) this.#tlsReloadFailures.inc({ file }, 0)
 
     for (const result of ['hit', 'miss'] as const) this.#cacheRequests.inc({ result }, 0)
     for (const kind of ['positive', 'negative'] as const) this.#cacheEntries.set({ kind }, 0)
@@ -347,6 +358,11 @@ export class WebhookMetrics {
     this.#configHash = configHash
     this.#lastConfigInfo.set({ apiserver_id_hash: this.apiserverIdHash, hash: configHash }, 1)
     this.#configInfo.set({ hash: configHash }, 1)
+  }
+
+  /** Changed TLS files that were refused, by the role of the files. */
+  recordTlsReloadFailure(file: TlsFileRoleLabel): void {
+    this.#tlsReloadFailures.inc({ file })
   }
 
   /** An automatic reload of the revocation list; on success, the list now in force. */

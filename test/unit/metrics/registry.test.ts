@@ -129,6 +129,7 @@ describe('WebhookMetrics', () => {
       'kube_oidc_webhook_revocation_reloads_total counter',
       'kube_oidc_webhook_revocation_list_info gauge',
       'kube_oidc_webhook_revocation_entries gauge',
+      'kube_oidc_webhook_tls_reload_failures_total counter',
     ])
   })
 
