@@ -4,10 +4,15 @@
  * shares with an earlier entry). Pure: the same config gives the same list,
  * which `validate` prints and `serve` logs at each load.
  */
-import type { CompiledConfig, CompiledJWTAuthenticator } from '../config/compiled.js'
+import { parseSyntaxTree } from '../cel/syntax-tree.js'
+import type {
+  CompiledConfig,
+  CompiledJWTAuthenticator,
+  CompiledPrefixedMapping,
+} from '../config/compiled.js'
 import { knownCiIssuer } from './ci-issuers.js'
 import { rulesPin } from './ci-pinning.js'
-import { referencedClaims } from './claim-references.js'
+import { claimAccessed, referencedClaims } from './claim-references.js'
 import { inertFieldsOf, inertFieldWarning } from './inert-fields.js'
 import { describeShape, mappingShape } from './mapping-shape.js'
 import {
@@ -77,9 +82,14 @@ function ciWarnings(entry: CompiledJWTAuthenticator, path: string): ConfigWarnin
 function systemPrefixWarnings(s: EntryShapes): ConfigWarning[] {
   const { entry, path } = s
   const warnings: ConfigWarning[] = []
+  const usernameClaim = passedThroughClaim(entry.claimMappings.username)
   if (
     canStartWith(s.username, 'system:') &&
-    !userRulesExcludeSystemUsernames(entry.userValidationRules, s.username, s.groups)
+    !userRulesExcludeSystemUsernames(entry.userValidationRules, s.username, s.groups) &&
+    !(
+      usernameClaim !== undefined &&
+      claimRulesExcludeSystemValues(entry.claimValidationRules, usernameClaim, 'string')
+    )
   ) {
     warnings.push({
       code: 'WARN_USERNAME_SYSTEM_PREFIX',
@@ -94,9 +104,7 @@ function systemPrefixWarnings(s: EntryShapes): ConfigWarning[] {
     s.groups !== undefined &&
     canStartWith(s.groups, 'system:') &&
     !userRulesExcludeSystemGroups(entry.userValidationRules, s.username, s.groups) &&
-    !groupClaims(groups).some((claim) =>
-      claimRulesExcludeSystemValues(entry.claimValidationRules, claim),
-    )
+    !claimRulesExcludeAll(entry, groupClaims(groups))
   ) {
     warnings.push({
       code: 'WARN_GROUPS_SYSTEM_PREFIX',
@@ -106,6 +114,23 @@ function systemPrefixWarnings(s: EntryShapes): ConfigWarning[] {
     })
   }
   return warnings
+}
+
+/** Every claim the groups come from has a claim rule refusing `system:` values in it. */
+function claimRulesExcludeAll(entry: CompiledJWTAuthenticator, claims: readonly string[]): boolean {
+  return (
+    claims.length > 0 &&
+    claims.every((claim) =>
+      claimRulesExcludeSystemValues(entry.claimValidationRules, claim, 'list'),
+    )
+  )
+}
+
+/** The claim a username mapping passes on unchanged: `claim: x, prefix: ""`, or `claims.x`. */
+function passedThroughClaim(mapping: CompiledPrefixedMapping): string | undefined {
+  if (mapping.kind === 'claim') return mapping.prefix === '' ? mapping.claim : undefined
+  const root = parseSyntaxTree(mapping.expression.expression, 'claims')
+  return root === undefined ? undefined : claimAccessed(root)
 }
 
 function groupClaims(groups: NonNullable<CompiledJWTAuthenticator['claimMappings']['groups']>) {

@@ -118,23 +118,26 @@ export function userRulesExcludeSystemGroups(
 }
 
 /**
- * Whether some claimValidationRule refuses every token whose `claim` (a list
- * of strings feeding the groups mapping) holds a `system:` group, while
- * accepting one that holds an ordinary group.
+ * Whether some claimValidationRule refuses every token whose `claim` holds a
+ * `system:` value while accepting one with an ordinary value: as a string
+ * (a username claim) or in a list of strings (a groups claim).
  */
 export function claimRulesExcludeSystemValues(
   rules: readonly CompiledClaimValidationRule[],
   claim: string,
+  form: 'string' | 'list',
 ): boolean {
+  const probes = form === 'string' ? SYSTEM_USERNAME_PROBES : SYSTEM_GROUP_PROBES
   return rules.some((rule) => {
     if (rule.kind !== 'expression') return false
-    const run = (values: string[]) => () =>
-      rule.expression.evaluate(toClaimsActivation({ [claim]: values }))
+    const run = (value: string | string[]) => () =>
+      rule.expression.evaluate(toClaimsActivation({ [claim]: value }))
     const literals = ruleLiterals(rule.expression.expression, 'claims')
     const baselines = candidates({ prefix: '', exact: false, excludes: [] }, literals)
-    return baselines.some(
-      (base) =>
-        accepts(run([base])) && SYSTEM_GROUP_PROBES.every((group) => !accepts(run([base, group]))),
+    return baselines.some((base) =>
+      form === 'string'
+        ? accepts(run(base)) && probes.every((p) => !accepts(run(p)))
+        : accepts(run([base])) && probes.every((p) => !accepts(run([base, p]))),
     )
   })
 }

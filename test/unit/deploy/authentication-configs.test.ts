@@ -12,7 +12,18 @@ import {
   readRepoFile,
 } from './repo-files.js'
 
-const idps = ['auth0', 'dex', 'entra-id', 'google', 'keycloak', 'okta']
+const idps = [
+  'auth0',
+  'dex',
+  'entra-id',
+  'github-actions',
+  'gitlab-ci',
+  'google',
+  'keycloak',
+  'kubernetes-service-accounts',
+  'okta',
+  'spire',
+]
 
 /** Writes `text` to a temporary file, runs the loader on it, removes the file. */
 async function load(text: string): ReturnType<typeof loadAuthenticationConfig> {

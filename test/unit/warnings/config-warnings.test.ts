@@ -69,6 +69,26 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
     want: [],
   },
   {
+    name: 'unprefixed username claim held to a literal start by a claim rule: none',
+    jwt: entry(
+      'https://a.example.com',
+      'k',
+      `{username: {claim: sub, prefix: ""}}`,
+      `  claimValidationRules:\n  - {expression: "claims.sub.startsWith('spiffe://example.org/')", message: other trust domain}\n`,
+    ),
+    want: [],
+  },
+  {
+    name: 'groups from two claims, a claim rule guarding only one: groups system prefix',
+    jwt: entry(
+      'https://a.example.com',
+      'k',
+      `{username: {claim: sub, prefix: "a:"}, groups: {expression: "claims.groups + claims.roles"}}`,
+      `  claimValidationRules:\n  - {expression: "claims.groups.all(g, !g.startsWith('system:'))", message: reserved}\n`,
+    ),
+    want: [['WARN_GROUPS_SYSTEM_PREFIX', 'jwt[0].claimMappings.groups']],
+  },
+  {
     name: 'unprefixed email claim cannot be a system name: none',
     jwt: entry('https://a.example.com', 'k', `{username: {claim: email, prefix: ""}}`),
     want: [],
