@@ -8,6 +8,7 @@ import type { CompiledIssuer } from './compiled.js'
 import { duplicate, forbidden, invalid, required } from './field-error.js'
 import type { FieldError } from './field-error.js'
 import { parseGoURL } from '../go/url.js'
+import { redactURL, redactURLsIn } from '../go/redact-url.js'
 import type { Issuer } from './types.js'
 
 const WELL_KNOWN = '/.well-known/openid-configuration'
@@ -66,15 +67,19 @@ function trimRightSlashes(s: string): string {
   return s.replace(/\/+$/, '')
 }
 
-/** validation.go validateURL, minus the disallowed-issuers list this service does not have. */
+/**
+ * validation.go validateURL, minus the disallowed-issuers list this service does
+ * not have. A password in the value is shown as `***` (kube-apiserver prints it).
+ */
 export function validateURL(value: string, path: string): FieldError[] {
   const u = parseGoURL(value)
-  if (!u.ok) return [invalid(path, value, u.error)]
+  const shown = redactURL(value)
+  if (!u.ok) return [invalid(path, shown, redactURLsIn(u.error))]
   const errors: FieldError[] = []
-  if (u.scheme !== 'https') errors.push(invalid(path, value, 'URL scheme must be https'))
-  if (u.hasUser) errors.push(invalid(path, value, 'URL must not contain a username or password'))
-  if (u.rawQuery.length > 0) errors.push(invalid(path, value, 'URL must not contain a query'))
-  if (u.fragment.length > 0) errors.push(invalid(path, value, 'URL must not contain a fragment'))
+  if (u.scheme !== 'https') errors.push(invalid(path, shown, 'URL scheme must be https'))
+  if (u.hasUser) errors.push(invalid(path, shown, 'URL must not contain a username or password'))
+  if (u.rawQuery.length > 0) errors.push(invalid(path, shown, 'URL must not contain a query'))
+  if (u.fragment.length > 0) errors.push(invalid(path, shown, 'URL must not contain a fragment'))
   return errors
 }
 

@@ -4,6 +4,7 @@
  * compiled config), its `issuer` must equal the configured `url` byte for byte,
  * and `jwks_uri` must be present (1.35+). Error texts are go-oidc's.
  */
+import { redactURL } from '../go/redact-url.js'
 import { goQuote } from '../go/quote.js'
 import { goStructField, goUnmarshalFieldError } from '../go/json.js'
 import { objectMembers } from '../go/json-members.js'
@@ -55,7 +56,7 @@ export function parseDiscovery(body: Buffer, issuerURL: string): DiscoveryDocume
   const jwksURI = field('jwks_uri')
   if (issuer !== issuerURL) {
     throw new DiscoveryError(
-      `oidc: issuer did not match the issuer returned by provider, expected ${goQuote(issuerURL)} got ${goQuote(issuer)}`,
+      `oidc: issuer did not match the issuer returned by provider, expected ${goQuote(issuerURL)} got ${goQuote(redactURL(issuer))}`,
     )
   }
   if (jwksURI === '') throw new DiscoveryError('provider did not return JWKS URL')

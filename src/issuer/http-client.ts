@@ -4,6 +4,7 @@
  * `certutil.NewPoolFromBytes` replaces the pool), every request has a deadline
  * and a body limit. Redirects are followed only where the caller allows them.
  */
+import { redactURL } from '../go/redact-url.js'
 import { Agent, request } from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
 import { STATUS_CODES } from 'node:http'
@@ -61,7 +62,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (url.protocol !== 'https:') {
         rejectPromise(
           new HttpError(
-            `Get ${JSON.stringify(url.href)}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`,
+            `Get ${JSON.stringify(redactURL(url.href))}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`,
           ),
         )
         return
@@ -80,7 +81,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           res.destroy()
           rejectPromise(
             new HttpError(
-              `Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`,
+              `Get ${JSON.stringify(redactURL(url.href))}: response body larger than ${options.maxResponseBytes} bytes`,
             ),
           )
           return
@@ -91,7 +92,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             res.destroy()
             rejectPromise(
               new HttpError(
-                `Get ${JSON.stringify(url.href)}: response body larger than ${options.maxResponseBytes} bytes`,
+                `Get ${JSON.stringify(redactURL(url.href))}: response body larger than ${options.maxResponseBytes} bytes`,
               ),
             )
             return
@@ -109,7 +110,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           })
         })
         res.on('error', (err) =>
-          rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${err.message}`)),
+          rejectPromise(
+            new HttpError(`Get ${JSON.stringify(redactURL(url.href))}: ${err.message}`),
+          ),
         )
       })
       req.on('error', (err: NodeJS.ErrnoException) => {
@@ -125,7 +128,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return
         }
         const reason = signal.aborted ? describeAbort(signal) : err.message
-        rejectPromise(new HttpError(`Get ${JSON.stringify(url.href)}: ${reason}`))
+        rejectPromise(new HttpError(`Get ${JSON.stringify(redactURL(url.href))}: ${reason}`))
       })
       req.end()
     })
@@ -146,7 +149,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         url = new URL(href)
       } catch {
-        throw new HttpError(`parse ${JSON.stringify(href)}: invalid URL`)
+        throw new HttpError(`parse ${JSON.stringify(redactURL(href))}: invalid URL`)
       }
       let redirects = get.maxRedirects ?? 0
       for (;;) {

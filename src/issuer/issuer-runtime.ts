@@ -5,6 +5,7 @@
  * optional key cache, and the readiness conditions. Shared by reference count so
  * a hot reload can hand a warm issuer to the new authenticator.
  */
+import { redactURL } from '../go/redact-url.js'
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../runtime/clock.js'
 import type { CompiledIssuer } from '../config/compiled.js'
@@ -149,7 +150,7 @@ export class IssuerRuntime {
     this.fromCache = false
     this.discovery = doc
     this.options.observer?.onDiscovery?.(this.issuerHash, true)
-    this.conditions.set('DiscoveryValid', 'True', 'Success', `discovered ${doc.jwksURI}`)
+    this.conditions.set('DiscoveryValid', 'True', 'Success', `discovered ${redactURL(doc.jwksURI)}`)
     if (this.keys === undefined || this.keys.jwksURI !== doc.jwksURI) {
       const previous = this.keys
       this.keys = this.newKeySet(doc.jwksURI)

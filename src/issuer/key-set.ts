@@ -5,6 +5,7 @@
  * once per second) when a token names a `kid` we do not have. go-oidc v2's remote
  * key set (jwks.go) is lazier; docs/reference/verification.md lists the differences.
  */
+import { redactURL } from '../go/redact-url.js'
 import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { Logger } from '../log/logger.js'
@@ -160,7 +161,7 @@ export class RemoteKeySet {
     } else {
       this.lastError = outcome.error
       this.options.logger.warn(
-        { jwksURI: this.jwksURI, err: outcome.error },
+        { jwksURI: redactURL(this.jwksURI), err: outcome.error },
         'JWKS fetch failed; keeping last good keys',
       )
     }
@@ -175,7 +176,7 @@ export class RemoteKeySet {
     if (set.skipped.length > 0 && (this.lastBody === undefined || !this.lastBody.equals(body))) {
       for (const skipped of set.skipped) {
         this.options.logger.warn(
-          { jwksURI: this.jwksURI, key: describeSkippedKey(skipped) },
+          { jwksURI: redactURL(this.jwksURI), key: describeSkippedKey(skipped) },
           'JWKS key skipped: it cannot verify any token',
         )
       }

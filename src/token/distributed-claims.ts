@@ -7,6 +7,7 @@
  * is pulled into the claims. Messages are oidc.go's, wrapped by the caller in
  * `oidc: could not expand distributed claims: `.
  */
+import { redactURL } from '../go/redact-url.js'
 import type { HttpClient } from '../issuer/http-client.js'
 import { decodeRawBase64Url } from '../go/base64url.js'
 import { goQuote } from '../go/quote.js'
@@ -149,12 +150,14 @@ export async function expandDistributedClaims(
   const peeked = peekUntrustedIssuer(body)
   if (peeked === undefined) {
     throw failure(
-      `getting untrusted issuer from endpoint ${endpoint.url} failed for claim ${goQuote(claim)}: ${untrustedIssuerError(body)}`,
+      `getting untrusted issuer from endpoint ${redactURL(endpoint.url)} failed for claim ${goQuote(claim)}: ${untrustedIssuerError(body)}`,
     )
   }
   const verifier = await ctx.verifierFor(peeked.issuer)
   if ('error' in verifier)
-    throw failure(`verifying untrusted issuer ${peeked.issuer} failed: ${verifier.error}`)
+    throw failure(
+      `verifying untrusted issuer ${redactURL(peeked.issuer)} failed: ${verifier.error}`,
+    )
   try {
     await verifyToken(peeked, verifier.settings, verifier.keys, ctx.now)
   } catch (err) {
@@ -169,7 +172,7 @@ export async function expandDistributedClaims(
   }
   if (!hasOwn(peeked.untrustedPayload, claim)) {
     throw failure(
-      `jwt returned by distributed claim endpoint ${goQuote(endpoint.url)} did not contain claim: ${claim}`,
+      `jwt returned by distributed claim endpoint ${goQuote(redactURL(endpoint.url))} did not contain claim: ${claim}`,
     )
   }
   return { ...claims, [claim]: peeked.untrustedPayload[claim] }

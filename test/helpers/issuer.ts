@@ -82,6 +82,8 @@ export interface TestIssuer {
     discoveryIssuer: string | undefined
     /** Omit `jwks_uri` from discovery. */
     omitJwksURI: boolean
+    /** `jwks_uri` served in discovery (default the issuer's own `/jwks`). */
+    jwksURI: string | undefined
     /** `Cache-Control` of the JWKS response. */
     cacheControl: string | undefined
   }
@@ -158,6 +160,7 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     jwks: 'ok',
     discoveryIssuer: undefined,
     omitJwksURI: false,
+    jwksURI: undefined,
     cacheControl: undefined,
   }
   const path = opts.path ?? ''
@@ -203,7 +206,7 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
         issuer: knobs.discoveryIssuer ?? url(),
         id_token_signing_alg_values_supported: ['RS256'],
       }
-      if (!knobs.omitJwksURI) doc.jwks_uri = `${url()}/jwks`
+      if (!knobs.omitJwksURI) doc.jwks_uri = knobs.jwksURI ?? `${url()}/jwks`
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(doc))
       return
     }

@@ -1,0 +1,115 @@
+/**
+ * A password in a URL is never printed: a `jwks_uri` or distributed-claims
+ * endpoint with `user:password@` shows as `user:***@` (as Go's net/http client
+ * shows it) in `status.error`, the readiness conditions and the logs.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { redactURL, redactURLsIn } from '../../../src/go/redact-url.js'
+import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
+import { startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'
+import { captureLogger } from '../http/fixture.js'
+import { authenticatorFor, entryFor, summarize } from '../token/authenticator-helpers.js'
+
+describe('redactURL', () => {
+  it.each([
+    ['https://user:pw@host/jwks', 'https://user:***@host/jwks'],
+    ['https://user:pw@host:8443', 'https://user:***@host:8443'],
+    ['https://user:@host/', 'https://user:***@host/'],
+    ['https://:pw@host/', 'https://:***@host/'],
+    ['https://user@host/', 'https://user@host/'],
+    ['https://host/a@b?x=y:z@w', 'https://host/a@b?x=y:z@w'],
+    ['https://u:p:q@x@host/', 'https://u:***@host/'],
+    ['https://host/', 'https://host/'],
+    ['not a url', 'not a url'],
+    ['HTTPS://u:p@h?q#f', 'HTTPS://u:***@h?q#f'],
+  ])('%s', (url, want) => {
+    expect(redactURL(url)).toBe(want)
+  })
+
+  it('redacts every URL inside a message', () => {
+    expect(redactURLsIn('parse "https://u:p@h/x": invalid port ":p@h" after host')).toBe(
+      'parse "https://u:***@h/x": invalid port ":p@h" after host',
+    )
+  })
+})
+
+const SECRET = 's3cret-pw'
+
+describe('URLs with credentials from the IdP', () => {
+  const stops: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    while (stops.length > 0) await stops.pop()?.()
+  })
+
+  async function issuerUp(): Promise<TestIssuer> {
+    const i = await startTestIssuer()
+    stops.push(() => i.stop())
+    return i
+  }
+
+  it('a jwks_uri with a password is redacted in conditions, lastError and logs', async () => {
+    const i = await issuerUp()
+    i.knobs.jwksURI = `https://alice:${SECRET}@127.0.0.1:1/jwks`
+    const lines: string[] = []
+    const auth = await authenticatorFor([entryFor(i)], { logger: captureLogger(lines) })
+    stops.push(() => auth.close())
+    const outcome = await auth.authenticate(
+      i.sign({ iss: i.url, aud: 'my-client', exp: VALID_EXP_S, username: 'jane' }),
+    )
+    const status = auth.issuers()[0]
+    expect(status?.conditions.find((c) => c.type === 'DiscoveryValid')?.message).toBe(
+      'discovered https://alice:***@127.0.0.1:1/jwks',
+    )
+    expect(status?.lastError).toMatch(
+      /^oidc: get keys failed Get "https:\/\/alice:\*\*\*@127\.0\.0\.1:1\/jwks": /,
+    )
+    expect(summarize(outcome)).toMatchObject({
+      message: expect.stringContaining('alice:***@127.0.0.1:1') as unknown as string,
+    })
+    const everything = JSON.stringify({ status, outcome: summarize(outcome), lines })
+    expect(lines.join('')).toContain('alice:***@')
+    expect(everything).not.toContain(SECRET)
+  })
+
+  it.each([
+    [
+      'an endpoint that serves no JWT',
+      'nope',
+      200,
+      'oidc: could not expand distributed claims: getting untrusted issuer from endpoint https://bob:***@HOST/claims/x failed for claim "groups": malformed token',
+    ],
+    [
+      'an endpoint whose JWT lacks the claim',
+      'SIGNED',
+      200,
+      'oidc: could not expand distributed claims: jwt returned by distributed claim endpoint "https://bob:***@HOST/claims/x" did not contain claim: groups',
+    ],
+  ])('a distributed-claims endpoint with a password: %s', async (_name, body, status, message) => {
+    const i = await issuerUp()
+    const signed = i.sign({ iss: i.url, aud: 'my-client', exp: VALID_EXP_S })
+    const plain = i.serveClaims('/claims/x', body === 'SIGNED' ? signed : body, status)
+    const endpoint = plain.replace('https://', `https://bob:${SECRET}@`)
+    const auth = await authenticatorFor([
+      entryFor(i, {
+        claimMappings: {
+          username: { claim: 'username', prefix: '' },
+          groups: { claim: 'groups', prefix: '' },
+        },
+      }),
+    ])
+    stops.push(() => auth.close())
+    const token = i.sign({
+      iss: i.url,
+      aud: 'my-client',
+      exp: VALID_EXP_S,
+      username: 'jane',
+      _claim_names: { groups: 'src' },
+      _claim_sources: { src: { endpoint } },
+    })
+    const outcome = summarize(await auth.authenticate(token))
+    expect(outcome).toMatchObject({
+      message: message.replace('HOST', new URL(i.origin).host),
+    })
+    expect(JSON.stringify(outcome)).not.toContain(SECRET)
+  })
+})
