@@ -22,6 +22,7 @@ import { peekUntrustedIssuer } from './untrusted-issuer.js'
 import { verifierSettings, type SignatureKeys, type VerifierSettings } from './verify.js'
 import { createHash } from 'node:crypto'
 import { goQuote } from '../go/quote.js'
+import { redactURL } from '../go/redact-url.js'
 
 export interface AuthenticatorOptions {
   /** Injected now (token time checks, status timestamps). */
@@ -40,6 +41,12 @@ export interface AuthenticatorOptions {
   keyCacheDir?: string
   /** Smallest gap between on-demand JWKS refetches for unknown `kid`s; default 1000 ms. */
   minRefetchIntervalMs?: number
+  /**
+   * Bound on resolving one token's distributed claims (endpoint, first-use
+   * discovery and keys together); default 10 000 ms, a third of kube-apiserver's
+   * 30 s webhook timeout.
+   */
+  distributedClaimsTimeoutMs?: number
 }
 
 export interface ConfigAuthenticator extends TokenAuthenticator {
@@ -59,6 +66,7 @@ interface ResolvedOptions {
   logger: Logger
   observer: AuthenticatorObserver | undefined
   maxTokenBytes: number
+  distributedClaimsTimeoutMs: number
   runtime: IssuerRuntimeOptions
 }
 
@@ -77,6 +85,11 @@ function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
     logger,
     observer: options.observer,
     maxTokenBytes: positiveInt('maxTokenBytes', options.maxTokenBytes, 256 * 1024),
+    distributedClaimsTimeoutMs: positiveInt(
+      'distributedClaimsTimeoutMs',
+      options.distributedClaimsTimeoutMs,
+      10_000,
+    ),
     runtime: {
       clock,
       logger,
@@ -119,6 +132,7 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
         clock: options.clock,
         observer: options.observer,
         distributedVerifier: (iss) => this.verifierFor(iss, entry.issuer),
+        distributedClaimsTimeoutMs: options.distributedClaimsTimeoutMs,
       })
       this.byIssuer.set(entry.issuer.url, authenticator)
       this.ordered.push(authenticator)
@@ -193,8 +207,8 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
    * The verifier for a distributed-claims JWT: the configured issuer's own keys
    * when `iss` is a configured issuer, else a verifier discovered on first use
    * with the same HTTP trust (oidc.go `claimResolver.Verifier`). Unlike
-   * kube-apiserver, the first use waits for that discovery (bounded by the fetch
-   * timeout) instead of failing with "not initialized".
+   * kube-apiserver, the first use waits for that discovery (the caller bounds the
+   * wait) instead of failing with "not initialized".
    */
   private async verifierFor(
     iss: string,
@@ -213,14 +227,15 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     }
     const key = JSON.stringify([iss, owner.certificateAuthority ?? null])
     let runtime = this.distributed.get(key)
-    if (runtime === undefined) {
-      if (
-        this.closed ||
-        this.distributed.size >= MAX_DISTRIBUTED_ISSUERS ||
-        !iss.startsWith('https://')
-      ) {
-        return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+    if (runtime !== undefined) {
+      // Most recently used last: eviction takes from the front.
+      this.distributed.delete(key)
+      this.distributed.set(key, runtime)
+    } else {
+      if (this.closed || !iss.startsWith('https://')) {
+        return { error: `verifier not initialized for issuer: ${goQuote(redactURL(iss))}` }
       }
+      if (this.distributed.size >= MAX_DISTRIBUTED_ISSUERS) this.evictDistributed()
       const issuer: CompiledIssuer = {
         url: iss,
         discoveryURL: iss.replace(/\/$/, '') + WELL_KNOWN,
@@ -238,15 +253,31 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
       })
       this.distributed.set(key, runtime)
     }
-    await Promise.race([
-      runtime.firstAttempt,
-      new Promise<void>((resolve) =>
-        setTimeout(resolve, this.options.runtime.fetchTimeoutMs * 2).unref(),
-      ),
-    ])
+    await runtime.firstAttempt
     const keys = runtime.keySet
-    if (keys === undefined) return { error: `verifier not initialized for issuer: ${goQuote(iss)}` }
+    if (keys === undefined)
+      return { error: `verifier not initialized for issuer: ${goQuote(redactURL(iss))}` }
     return { settings, keys }
+  }
+
+  /**
+   * Makes room for one more distributed issuer: the least recently used one that
+   * never completed discovery, else the least recently used of all. A flood of
+   * distinct (failing) issuers churns among its own entries and never locks a
+   * later valid issuer out until a reload.
+   */
+  private evictDistributed(): void {
+    let victim: string | undefined
+    for (const [key, runtime] of this.distributed) {
+      if (!runtime.initialized) {
+        victim = key
+        break
+      }
+      victim ??= key
+    }
+    if (victim === undefined) return
+    this.distributed.get(victim)?.release()
+    this.distributed.delete(victim)
   }
 }
 

@@ -21,6 +21,11 @@ export interface DistributedClaimsContext {
   readonly client: HttpClient
   readonly audiences: readonly string[]
   readonly now: Date
+  /**
+   * Aborted when the whole resolution (endpoint, first-use discovery, JWKS) has
+   * run out of time, so a review stays well inside kube-apiserver's webhook timeout.
+   */
+  readonly deadline: AbortSignal
   /** The verifier for a distributed JWT's issuer, or an error text (`verifier not initialized ...`). */
   verifierFor(
     issuer: string,
@@ -31,6 +36,29 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 
 function failure(message: string): VerifyError {
   return new VerifyError('distributed_claims_failed', message)
+}
+
+/** `work`, or the error `onDeadline` makes as soon as the deadline passes (the work is left to finish on its own). */
+function beforeDeadline<T>(
+  work: Promise<T>,
+  deadline: AbortSignal,
+  onDeadline: () => VerifyError,
+): Promise<T> {
+  if (deadline.aborted) return Promise.reject(onDeadline())
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(onDeadline())
+    deadline.addEventListener('abort', abort, { once: true })
+    work.then(
+      (value) => {
+        deadline.removeEventListener('abort', abort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        deadline.removeEventListener('abort', abort)
+        reject(err instanceof Error ? err : new Error(String(err)))
+      },
+    )
+  })
 }
 
 // Go's errors for `untrustedIssuer` on the distributed JWT.
@@ -136,6 +164,7 @@ export async function expandDistributedClaims(
   let body: string
   try {
     const res = await ctx.client.get(endpoint.url, {
+      signal: ctx.deadline,
       ...(endpoint.accessToken !== ''
         ? { headers: { authorization: `Bearer ${endpoint.accessToken}` } }
         : {}),
@@ -145,7 +174,9 @@ export async function expandDistributedClaims(
     }
     body = res.body.toString('utf8')
   } catch (err) {
-    throw failure(`while getting distributed claim ${goQuote(claim)}: ${(err as Error).message}`)
+    const message = `while getting distributed claim ${goQuote(claim)}: ${(err as Error).message}`
+    if (ctx.deadline.aborted) throw new VerifyError('distributed_claims_failed', message, true)
+    throw failure(message)
   }
   const peeked = peekUntrustedIssuer(body)
   if (peeked === undefined) {
@@ -153,13 +184,32 @@ export async function expandDistributedClaims(
       `getting untrusted issuer from endpoint ${redactURL(endpoint.url)} failed for claim ${goQuote(claim)}: ${untrustedIssuerError(body)}`,
     )
   }
-  const verifier = await ctx.verifierFor(peeked.issuer)
+  const notInitialized = (): VerifyError =>
+    new VerifyError(
+      'distributed_claims_failed',
+      `verifying untrusted issuer ${redactURL(peeked.issuer)} failed: verifier not initialized for issuer: ${goQuote(redactURL(peeked.issuer))}`,
+      true,
+    )
+  const verifier = await beforeDeadline(
+    ctx.verifierFor(peeked.issuer),
+    ctx.deadline,
+    notInitialized,
+  )
   if ('error' in verifier)
     throw failure(
       `verifying untrusted issuer ${redactURL(peeked.issuer)} failed: ${verifier.error}`,
     )
   try {
-    await verifyToken(peeked, verifier.settings, verifier.keys, ctx.now)
+    await beforeDeadline(
+      verifyToken(peeked, verifier.settings, verifier.keys, ctx.now),
+      ctx.deadline,
+      () =>
+        new VerifyError(
+          'keys_unavailable',
+          'failed to verify signature: fetching keys context deadline exceeded',
+          true,
+        ),
+    )
   } catch (err) {
     if (err instanceof VerifyError) {
       throw new VerifyError(

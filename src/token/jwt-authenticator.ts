@@ -23,6 +23,8 @@ export interface JwtAuthenticatorDeps {
   readonly observer?: AuthenticatorObserver | undefined
   /** Verifiers for distributed-claim JWTs of other issuers. */
   readonly distributedVerifier: DistributedClaimsContext['verifierFor']
+  /** Bound on the whole distributed-claims resolution of one token. */
+  readonly distributedClaimsTimeoutMs: number
 }
 
 export class JwtAuthenticator {
@@ -64,15 +66,23 @@ export class JwtAuthenticator {
 
     let claims = token.untrustedPayload // verified from here on
     if (this.groupsClaim !== undefined) {
+      const deadline = new AbortController()
+      const timer = setTimeout(
+        () => deadline.abort(new Error('context deadline exceeded')),
+        this.deps.distributedClaimsTimeoutMs,
+      )
       try {
         claims = await expandDistributedClaims(this.groupsClaim, claims, {
           client: this.runtime.client,
           audiences: this.config.issuer.audiences,
           now,
+          deadline: deadline.signal,
           verifierFor: (iss) => this.deps.distributedVerifier(iss),
         })
       } catch (err) {
         throw toRejection(err, 'distributed-claims', 'oidc: could not expand distributed claims: ')
+      } finally {
+        clearTimeout(timer)
       }
     }
 
