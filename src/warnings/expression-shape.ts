@@ -66,7 +66,7 @@ function operatorShape(
     const b = shapeOf(right, vars)
     // A string literal on the left makes this a string concatenation; otherwise
     // it may be lists joined, whose elements come from either side.
-    if (left.kind === 'literal' && typeof left.value === 'string' && a !== NOTHING) {
+    if (isStringExpression(left) && a !== NOTHING) {
       return concat(a, b ?? ANY_STRING)
     }
     if (left.kind === 'list' || right.kind === 'list') return either(a, b)
@@ -140,6 +140,16 @@ function droppedPrefixes(predicate: SyntaxNode, variable: string): string[] {
     return [inner.args[0].value]
   }
   return []
+}
+
+/** Certainly a string: a string literal, `'x'.format(...)`, or a `+` chain starting with one. */
+function isStringExpression(node: SyntaxNode): boolean {
+  if (node.kind === 'literal') return typeof node.value === 'string'
+  if (node.kind === 'operator' && node.op === '+') {
+    const left = node.args[0]
+    return left !== undefined && isStringExpression(left)
+  }
+  return node.kind === 'call' && node.name === 'format' && node.target?.kind === 'literal'
 }
 
 export function isClaimsRoot(node: SyntaxNode): boolean {
