@@ -172,6 +172,80 @@ export function decodeDocument(text: string, schema: DocumentSchema): DocumentDe
   return { ok: true, value: value as Record<string, unknown>, apiVersion: version }
 }
 
+/**
+ * {@link decodeDocument}'s answer for JSON text, without the YAML parser:
+ * `JSON.parse`, a scan for duplicate fields, the same kind check and strict
+ * decoding, in a small fraction of the time (large generated documents).
+ * Answers `undefined` unless the text is JSON that decodes without any error;
+ * the caller then runs {@link decodeDocument}, so errors read the same either way.
+ */
+export function decodeValidJsonDocument(
+  text: string,
+  schema: DocumentSchema,
+): Extract<DocumentDecodeResult, { ok: true }> | undefined {
+  if (!/^\s*\{/.test(text)) return undefined
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (hasDuplicateJsonFields(text)) return undefined
+  const gvk = interpretKind(data, text, schema)
+  if (!gvk.ok) return undefined
+  const version = gvk.apiVersion
+  const decoder = new StrictDecoder(version.slice(version.lastIndexOf('/') + 1), false)
+  const value = decoder.decode(data, schema.shape)
+  if (decoder.typeError !== undefined || decoder.unknownFields.length > 0) return undefined
+  return { ok: true, value: value as Record<string, unknown>, apiVersion: version }
+}
+
+/** Whether an object in valid JSON text repeats a member name. */
+function hasDuplicateJsonFields(text: string): boolean {
+  // One entry per open object (its member names) or array (null).
+  const open: (Set<string> | null)[] = []
+  let expectName = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      let end = i + 1
+      let escaped = false
+      for (;;) {
+        const d = text.charCodeAt(end)
+        if (d === 0x5c) {
+          escaped = true
+          end += 2
+        } else if (d === 0x22) break
+        else end++
+      }
+      const names = open[open.length - 1]
+      if (expectName && names) {
+        const name = escaped
+          ? (JSON.parse(text.slice(i, end + 1)) as string)
+          : text.slice(i + 1, end)
+        if (names.has(name)) return true
+        names.add(name)
+        expectName = false
+      }
+      i = end
+    } else if (c === 0x7b) {
+      open.push(new Set())
+      expectName = true
+    } else if (c === 0x5b) {
+      open.push(null)
+      expectName = false
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop()
+      expectName = false
+    } else if (c === 0x2c) {
+      expectName = open[open.length - 1] != null
+    } else if (c === 0x3a) {
+      expectName = false
+    }
+  }
+  return false
+}
+
 function isGoYamlString(tag: { tag: string; format?: string }): boolean {
   return tag.format === 'TIME' || tag.tag === 'tag:yaml.org,2002:timestamp'
 }
@@ -205,10 +279,9 @@ function interpretKind(
   const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : ''
   const kind = typeof obj.kind === 'string' ? obj.kind : ''
   if (apiVersion.split('/').length > 2) return fail(`unexpected GroupVersion string: ${apiVersion}`)
-  const shown = summarize(data, text)
-  if (kind === '') return fail(`Object 'Kind' is missing in '${shown}'`)
+  if (kind === '') return fail(`Object 'Kind' is missing in '${summarize(data, text)}'`)
   if (apiVersion === '' || apiVersion.endsWith('/'))
-    return fail(`Object 'apiVersion' is missing in '${shown}'`)
+    return fail(`Object 'apiVersion' is missing in '${summarize(data, text)}'`)
   if (kind !== schema.kind || !schema.apiVersions.includes(apiVersion)) {
     return fail(
       `no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "kube-oidc-webhook" ` +

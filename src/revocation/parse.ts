@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto'
 import {
   decodeDocument,
+  decodeValidJsonDocument,
   list,
   str,
   struct,
@@ -169,7 +170,8 @@ export function parseRevocationList(bytes: Buffer): RevocationListResult {
   } catch {
     return { ok: false, errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in data'] }
   }
-  const decoded = decodeDocument(text, SCHEMA)
+  // Generated lists are usually JSON: decoded without the YAML parser when clean.
+  const decoded = decodeValidJsonDocument(text, SCHEMA) ?? decodeDocument(text, SCHEMA)
   if (!decoded.ok) return decoded
   const raw = (decoded.value['entries'] ?? []) as RawEntry[]
   if (raw.length > MAX_REVOCATION_ENTRIES)
