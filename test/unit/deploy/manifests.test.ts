@@ -92,6 +92,7 @@ describe('manifests: every document is a known, schema-valid Kubernetes object',
     expect(manifestFiles).toEqual([
       'manifests/components/cert-manager/certificates.yaml',
       'manifests/components/cert-manager/issuers.yaml',
+      'manifests/components/revocation/configmap.yaml',
       'manifests/components/servicemonitor/servicemonitor.yaml',
       'manifests/configmap.yaml',
       'manifests/deployment.yaml',
