@@ -35,7 +35,7 @@ export async function runValidate(flags: FlagValues, io: CliIO): Promise<ExitCod
           result.config.jwt.map((e) => e.issuer.url),
           Date.now(),
         )
-  warnings.push(...(summary?.warnings ?? []).map((w) => `warning: ${w}`))
+  warnings.push(...(summary?.warnings ?? []).map(formatWarning))
   for (const line of warnings) io.stderr.write(`${line}\n`)
   if (warnings.length > 0 && flags.bool('warnings-as-errors')) {
     const n = warnings.length

@@ -14,6 +14,7 @@ export const WARNING_CODES = [
   'WARN_AUDIENCE_SHARED',
   'WARN_ANONYMOUS_NO_EFFECT',
   'WARN_EGRESS_SELECTOR_NO_EFFECT',
+  'WARN_REVOCATION_ISSUER_UNKNOWN',
 ] as const
 export type WarningCode = (typeof WARNING_CODES)[number]
 

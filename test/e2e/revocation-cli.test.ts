@@ -132,8 +132,21 @@ describe('e2e: --revocation-file', () => {
         `${list}: valid RevocationList (2 entries, 0 expired)\n`,
     )
     expect(r.stderr).toBe(
-      'warning: revocation list: entries[1].issuer: "https://elsewhere.example.com" is not the issuer.url of any jwt entry of the configuration; the entry can never match\n',
+      'Warning: entries[1].issuer: the revocation list names "https://elsewhere.example.com", which is not the issuer.url of any jwt entry, so this entry can never refuse a token (a typo leaves the token valid). Fix: write the issuer exactly as jwt[].issuer.url does, or remove the entry. [WARN_REVOCATION_ISSUER_UNKNOWN]\n',
     )
+  })
+
+  it('validate --warnings-as-errors: an entry for an unconfigured issuer fails the run', async () => {
+    const r = await runCli([
+      'validate',
+      '--authentication-config',
+      config,
+      '--revocation-file',
+      list,
+      '--warnings-as-errors',
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('[WARN_REVOCATION_ISSUER_UNKNOWN]\n')
   })
 
   it('validate: a bad list is refused with every error and its field path', async () => {
