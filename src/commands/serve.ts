@@ -30,7 +30,7 @@ import type { CompiledConfig } from '../config/compiled.js'
 import { createHealthServer } from '../http/health.js'
 import { captureSecurityHeaders } from '../http/security-headers.js'
 import { listen, type TlsMaterial } from '../http/tls-server.js'
-import { createWebhookServer, type WebhookServer } from '../http/webhook-server.js'
+import { createWebhookServer } from '../http/webhook-server.js'
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js'
 import { createConfigAuthenticator, type ConfigAuthenticator } from '../token/authenticator.js'
 import type { Sha256Label } from '../metrics/labels.js'
@@ -39,6 +39,7 @@ import type { CliIO, ExitCode } from '../runtime/cli-io.js'
 import { buildAuthenticator } from '../server/build-authenticator.js'
 import { configWarnings } from '../warnings/config-warnings.js'
 import { logConfigWarnings } from '../warnings/log-warnings.js'
+import type { SecurePort, SecurePortServer } from '../server/secure-port.js'
 
 export interface ServeOptions {
   readonly authenticationConfig: string
@@ -60,6 +61,8 @@ export interface ServeOptions {
   readonly reloadRetryMs?: number
   /** Not a flag: how long a new config's issuers may take to finish discovery (default 60 s, as upstream). */
   readonly reloadReadyTimeoutMs?: number
+  /** Not a flag: what listens on the secure port (default the TokenReview webhook). */
+  readonly securePortServer?: SecurePort
 }
 
 export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
@@ -137,10 +140,24 @@ async function initialRevocationList(
 export interface ServeHandle {
   readonly securePort: number
   readonly healthPort: number | undefined
-  readonly webhook: WebhookServer
+  readonly webhook: SecurePortServer
   readonly metrics: WebhookMetrics
   /** Not ready, stop accepting, finish in flight within the grace, close everything. */
   shutdown(): Promise<void>
+}
+
+/** `serve`'s secure port: the TokenReview webhook. */
+const WEBHOOK_SECURE_PORT: SecurePort = {
+  create: ({ reviewer, logger, tls, securityHeaders, metrics }) =>
+    createWebhookServer({
+      authenticator: reviewer,
+      logger,
+      tls,
+      securityHeaders,
+      onRequest: (code, route) =>
+        metrics.recordHttpRequest(code, route === '/authenticate' ? route : 'other'),
+    }),
+  startedMessage: 'serving TokenReviews on /authenticate',
 }
 
 /**
@@ -207,14 +224,8 @@ export async function startServe(
     ...(revocations === undefined ? {} : { revocations: () => revocations.current }),
   })
   const securityHeaders = captureSecurityHeaders()
-  const webhook = createWebhookServer({
-    authenticator: reviewer,
-    logger,
-    tls,
-    securityHeaders,
-    onRequest: (code, route) =>
-      metrics.recordHttpRequest(code, route === '/authenticate' ? route : 'other'),
-  })
+  const front = opts.securePortServer ?? WEBHOOK_SECURE_PORT
+  const webhook = front.create({ reviewer, logger, tls, securityHeaders, metrics })
   let health: http.Server | undefined
   let healthPort: number | undefined
   let securePort: number
@@ -230,6 +241,7 @@ export async function startServe(
           configLoaded: () => true,
           serving: () => webhook.listening,
           shuttingDown: () => webhook.shuttingDown,
+          ...(front.readiness === undefined ? {} : { checks: front.readiness }),
           issuers: () => reloader.active.authenticator.issuers(),
         },
       })
@@ -257,6 +269,7 @@ export async function startServe(
     if (health?.listening === true) await new Promise((r) => health?.close(r))
     if (webhook.listening) await webhook.close(0)
     await authenticator.close()
+    front.close?.()
     throw err
   }
   logger.info(
@@ -270,7 +283,7 @@ export async function startServe(
         ? {}
         : { revocationEntries: initialRevocation.list.entries.length }),
     },
-    'serving TokenReviews on /authenticate',
+    front.startedMessage,
   )
   let closing: Promise<void> | undefined
   return {
@@ -294,6 +307,7 @@ export async function startServe(
           })
         }
         await reloader.active.authenticator.close()
+        front.close?.()
         logger.info('stopped')
       })()
       return closing
@@ -302,7 +316,22 @@ export async function startServe(
 }
 
 export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> {
-  const opts = serveOptionsFromFlags(flags)
+  return runService(serveOptionsFromFlags(flags), io)
+}
+
+/** A secure-port server with files of its own, read and checked with serve's. */
+export interface SecurePortSetup {
+  prepare(): Promise<
+    { ok: true; start: (logger: Logger) => SecurePort } | { ok: false; errors: string[] }
+  >
+}
+
+/** Runs serve's assembly until SIGTERM/SIGINT, with `setup`'s server on the secure port when given. */
+export async function runService(
+  opts: ServeOptions,
+  io: CliIO,
+  setup?: SecurePortSetup,
+): Promise<ExitCode> {
   tuneHeapForService()
   // Signals are caught from the very start: a SIGTERM that arrives while the
   // server is still starting shuts it down cleanly once it is up (exit 0).
@@ -316,16 +345,22 @@ export async function runServe(flags: FlagValues, io: CliIO): Promise<ExitCode> 
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
   try {
-    const prepared = await prepare(opts)
-    if (!prepared.ok) {
-      for (const line of prepared.errors) io.stderr.write(`${line}\n`)
+    const [prepared, own] = await Promise.all([prepare(opts), setup?.prepare()])
+    if (!prepared.ok || own?.ok === false) {
+      const errors = [
+        ...(prepared.ok ? [] : prepared.errors),
+        ...(own?.ok === false ? own.errors : []),
+      ]
+      for (const line of errors) io.stderr.write(`${line}\n`)
       return 1
     }
     const logger = createLogger({ level: opts.logLevel })
+    const withPort: ServeOptions =
+      own === undefined ? opts : { ...opts, securePortServer: own.start(logger) }
     let handle: ServeHandle
     try {
       handle = await startServe(
-        opts,
+        withPort,
         prepared.config,
         prepared.configBytes,
         prepared.tls,

@@ -36,6 +36,8 @@ export interface HealthState {
   serving(): boolean
   shuttingDown(): boolean
   issuers(): readonly IssuerReadiness[]
+  /** Further checks that count for readiness, as `[name, passing]` (the proxy's upstream). */
+  checks?(): ReadonlyArray<readonly [string, boolean]>
 }
 
 /** prom-client's Registry has this shape. */
@@ -65,10 +67,11 @@ function issuerLine(issuer: IssuerReadiness): string {
 
 /** Body and status of `/readyz`. */
 export function readyz(state: HealthState, verbose: boolean): { statusCode: number; body: string } {
-  const checks: [string, boolean][] = [
+  const checks: (readonly [string, boolean])[] = [
     ['config', state.configLoaded()],
     ['serving', state.serving()],
     ['shutdown', !state.shuttingDown()],
+    ...(state.checks?.() ?? []),
   ]
   const ok = checks.every(([, pass]) => pass)
   if (!verbose) return { statusCode: ok ? 200 : 503, body: ok ? 'ok' : 'not ready' }

@@ -54,6 +54,8 @@ function secureContextOptions(tls: TlsMaterial): https.ServerOptions {
 export function createTlsServer(
   tls: TlsMaterial,
   listener: (req: IncomingMessage, res: ServerResponse) => void,
+  /** `0` lets a request (a long upload through the proxy) take as long as it needs. */
+  requestTimeoutMs = REQUEST_TIMEOUT_MS,
 ): https.Server {
   const server = https.createServer(
     {
@@ -62,7 +64,7 @@ export function createTlsServer(
       ALPNProtocols: ['http/1.1'],
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: requestTimeoutMs,
       connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
     },
     listener,

@@ -76,6 +76,19 @@ describe('/readyz', () => {
       body: '[+]config ok\n[+]serving ok\n[-]shutdown failed\nreadyz check failed\n',
     })
   })
+
+  it('a further check (the proxy upstream) counts and is listed', () => {
+    const upstream = (up: boolean): HealthState => ({
+      ...state({ issuers: [] }),
+      checks: () => [['upstream', up]],
+    })
+    expect(readyz(upstream(true), false)).toEqual({ statusCode: 200, body: 'ok' })
+    expect(readyz(upstream(false), false)).toEqual({ statusCode: 503, body: 'not ready' })
+    expect(readyz(upstream(false), true)).toEqual({
+      statusCode: 503,
+      body: '[+]config ok\n[+]serving ok\n[+]shutdown ok\n[-]upstream failed\nreadyz check failed\n',
+    })
+  })
 })
 
 describe('health server over HTTP', () => {
