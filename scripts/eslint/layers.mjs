@@ -15,7 +15,7 @@ export const LAYERS = [
   ['issuer'],
   ['token'],
   ['cache', 'metrics', 'revocation'],
-  ['http'],
+  ['http', 'proxy'],
   ['server'],
   ['dev'],
   ['commands'],

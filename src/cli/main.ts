@@ -2,7 +2,7 @@
  * Dispatch: the first word names the command, the rest are its flags. Returns
  * the exit status (docs/reference/cli.md); never calls process.exit itself.
  */
-import { CHECK, DEV, SERVE, VALIDATE } from '../commands/definitions.js'
+import { CHECK, DEV, PROXY, SERVE, VALIDATE } from '../commands/definitions.js'
 import { parseFlags, type CommandDef, type FlagValues } from '../flags/flags.js'
 import { commandHelp, topLevelHelp } from '../commands/help.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
@@ -11,6 +11,7 @@ type Runner = (flags: FlagValues, io: CliIO) => Promise<ExitCode>
 
 const RUNNERS: ReadonlyMap<string, { def: CommandDef; load: () => Promise<Runner> }> = new Map([
   ['serve', { def: SERVE, load: async () => (await import('../commands/serve.js')).runServe }],
+  ['proxy', { def: PROXY, load: async () => (await import('../commands/proxy.js')).runProxy }],
   [
     'validate',
     { def: VALIDATE, load: async () => (await import('../commands/validate.js')).runValidate },

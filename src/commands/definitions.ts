@@ -197,5 +197,57 @@ export const DEV: CommandDef = {
   ],
 }
 
+const PROXY_UPSTREAM_FLAGS: readonly FlagDef[] = [
+  {
+    name: 'upstream',
+    kind: 'string',
+    description:
+      'URL of the API server requests are forwarded to (https); default the in-cluster API server, https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT',
+  },
+  {
+    name: 'upstream-ca-file',
+    kind: 'path',
+    default: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    description: "CA bundle (PEM) that must have signed the API server's certificate",
+  },
+  {
+    name: 'upstream-token-file',
+    kind: 'path',
+    default: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+    description:
+      "The proxy's own bearer token for the API server (needs RBAC to impersonate users, groups, uids and userextras); re-read when it changes, as kubelet rotates it",
+  },
+]
+
+/** `proxy`: serve's flags (same config, TLS, cache, health, reload), plus where the API server is. */
+export const PROXY: CommandDef = {
+  name: 'proxy',
+  summary: 'Run the same authenticator as an impersonating reverse proxy in front of an API server',
+  usage:
+    'kube-oidc-webhook proxy --authentication-config FILE --tls-cert-file FILE --tls-private-key-file FILE [--upstream URL] [flags]',
+  flags: SERVE.flags.flatMap((flag): FlagDef[] => {
+    if (flag.name === 'secure-port')
+      return [{ ...flag, description: 'HTTPS port of the proxy (kubectl connects here)' }]
+    if (flag.name === 'client-ca-file')
+      return [
+        {
+          ...flag,
+          description:
+            'When set, clients must also present a client certificate signed by a CA in this PEM file',
+        },
+        ...PROXY_UPSTREAM_FLAGS,
+      ]
+    if (flag.name === 'shutdown-grace')
+      return [
+        {
+          ...flag,
+          description:
+            'How long requests, watches and exec sessions in flight may go on after SIGTERM or SIGINT',
+        },
+      ]
+    return [flag]
+  }),
+}
+
 /** In the order `--help` lists them. */
-export const COMMANDS: readonly CommandDef[] = [SERVE, VALIDATE, CHECK]
+export const COMMANDS: readonly CommandDef[] = [SERVE, PROXY, VALIDATE, CHECK]

@@ -1,0 +1,136 @@
+/**
+ * The proxy's secure port: TLS as `serve`'s, every request admitted (token
+ * through the shared review path, impersonation headers) and forwarded to the
+ * API server, upgrades spliced. No request timeout: uploads, watches and exec
+ * sessions last as long as they need; only the request head must arrive in time.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Logger } from '../log/logger.js'
+import { createTlsServer, InFlight, listen, type TlsMaterial } from '../http/tls-server.js'
+import type { TokenAuthenticator } from '../token/types.js'
+import { admitRequest } from './admit-request.js'
+import { forwardRequest } from './forward-request.js'
+import { forwardUpgrade, Tunnels } from './forward-upgrade.js'
+import { PROXY_ERRORS, sendProxyError, sendProxyErrorOnSocket } from './proxy-errors.js'
+import type { Upstream } from './upstream.js'
+import type https from 'node:https'
+
+export interface ProxyServerOptions {
+  readonly reviewer: TokenAuthenticator
+  readonly upstream: Upstream
+  readonly logger: Logger
+  readonly tls: TlsMaterial
+  /** Called once per answered request with its status (the proxy's own or the API server's). */
+  readonly onRequest?: (statusCode: number) => void
+}
+
+export interface ProxyServer {
+  readonly server: https.Server
+  listen(port: number, host: string): Promise<number>
+  readonly listening: boolean
+  readonly shuttingDown: boolean
+  /** Stops accepting; requests and tunnels in flight get up to `graceMs`, then are cut. */
+  close(graceMs: number): Promise<void>
+}
+
+export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
+  const { reviewer, upstream, logger } = opts
+  let shuttingDown = false
+  let listening = false
+  const inFlight = new InFlight()
+  const tunnels = new Tunnels()
+  const admitOptions = {
+    reviewer,
+    logger,
+    upstreamAuthorization: () => upstream.authorization(),
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (opts.onRequest !== undefined) {
+      const report = opts.onRequest
+      res.once('finish', () => report(res.statusCode))
+    }
+    if (shuttingDown) {
+      res.setHeader('Connection', 'close')
+      sendProxyError(res, 'ERR_SHUTTING_DOWN')
+      return
+    }
+    admitRequest(req, admitOptions).then(
+      (admission) => {
+        if (!admission.ok) {
+          req.resume()
+          sendProxyError(res, admission.error)
+          return
+        }
+        forwardRequest(req, res, admission.headers, upstream, logger)
+      },
+      (err: unknown) => {
+        logger.error({ err: (err as Error).message }, 'proxy request failed')
+        sendProxyError(res, 'ERR_UPSTREAM_FAILED')
+      },
+    )
+  }
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy())
+    const report = (statusCode: number): void => opts.onRequest?.(statusCode)
+    if (shuttingDown) {
+      report(PROXY_ERRORS.ERR_SHUTTING_DOWN.statusCode)
+      sendProxyErrorOnSocket(socket, 'ERR_SHUTTING_DOWN')
+      return
+    }
+    admitRequest(req, admitOptions).then(
+      (admission) => {
+        if (!admission.ok) {
+          report(PROXY_ERRORS[admission.error].statusCode)
+          sendProxyErrorOnSocket(socket, admission.error)
+          return
+        }
+        report(101)
+        forwardUpgrade(req, socket, head, admission.headers, upstream, tunnels, logger)
+      },
+      (err: unknown) => {
+        logger.error({ err: (err as Error).message }, 'proxy upgrade failed')
+        sendProxyErrorOnSocket(socket, 'ERR_UPSTREAM_FAILED')
+      },
+    )
+  }
+
+  const server = createTlsServer(opts.tls, inFlight.track(onRequest), 0)
+  server.on('upgrade', onUpgrade)
+  server.on('tlsClientError', (err) => {
+    logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
+  })
+  return {
+    server,
+    get listening() {
+      return listening
+    },
+    get shuttingDown() {
+      return shuttingDown
+    },
+    async listen(port, host) {
+      const bound = await listen(server, port, host)
+      listening = true
+      return bound
+    },
+    async close(graceMs) {
+      shuttingDown = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        Promise.all([inFlight.idle(), tunnels.idle()]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs)
+        }),
+      ])
+      clearTimeout(timer)
+      server.closeAllConnections()
+      tunnels.destroyAll()
+      await closed
+      listening = false
+    },
+  }
+}
