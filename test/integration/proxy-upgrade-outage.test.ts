@@ -83,7 +83,7 @@ describe('proxy: upgrades', () => {
         `base64url.bearer.authorization.k8s.io.${Buffer.from(token).toString('base64url')}`,
         'v5.channel.k8s.io',
       ],
-      { ca: fx.caPem, servername: 'localhost' },
+      { ca: fx.caPem },
     )
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
