@@ -126,6 +126,56 @@ configMapGenerator:
     expect(json).toContain('{"port":6443,"protocol":"TCP"}')
   })
 
+  it('builds an overlay with the proxy component: same hardened pod running `proxy`, RBAC to impersonate, a Service', () => {
+    const { ids, objects } = withOverlay(
+      (m) => `resources: [${m}]\ncomponents: [${m}/components/proxy]\n`,
+      {},
+      build,
+    )
+    expect(ids).toEqual(
+      [
+        ...base,
+        'rbac.authorization.k8s.io/v1/ClusterRole/kube-oidc-webhook-impersonator',
+        'rbac.authorization.k8s.io/v1/ClusterRoleBinding/kube-oidc-webhook-impersonator',
+        'v1/Service/kube-oidc-webhook-proxy',
+      ].sort(),
+    )
+    const deployment = objects.find((o) => o['kind'] === 'Deployment')
+    const base_ = build(repoPath('manifests')).objects.find((o) => o['kind'] === 'Deployment')
+    const podOf = (d: Record<string, unknown> | undefined): Record<string, unknown> =>
+      obj(obj(obj(d?.['spec'], 'spec')['template'], 'template')['spec'], 'pod spec')
+    const pod = podOf(deployment)
+    const [container] = pod['containers'] as Record<string, unknown>[]
+    const [baseContainer] = podOf(base_)['containers'] as Record<string, unknown>[]
+    expect(container?.['args']).toEqual([
+      'proxy',
+      '--authentication-config',
+      '/etc/kube-oidc-webhook/config/authentication-config.yaml',
+      '--tls-cert-file',
+      '/etc/kube-oidc-webhook/tls/tls.crt',
+      '--tls-private-key-file',
+      '/etc/kube-oidc-webhook/tls/tls.key',
+      '--key-cache-dir',
+      '/var/cache/kube-oidc-webhook',
+      '--secure-port',
+      '8443',
+      '--health-port',
+      '8080',
+      '--log-level',
+      'info',
+      '--shutdown-grace',
+      '50s',
+    ])
+    // The token the proxy authenticates upstream with; everything else as the webhook's pod.
+    expect(pod['automountServiceAccountToken']).toBe(true)
+    expect(container?.['securityContext']).toEqual(baseContainer?.['securityContext'])
+    expect(pod['securityContext']).toEqual(podOf(base_)['securityContext'])
+    expect(container?.['volumeMounts']).toEqual(baseContainer?.['volumeMounts'])
+    expect(JSON.stringify(objects.find((o) => o['kind'] === 'NetworkPolicy'))).toContain(
+      '{"port":6443,"protocol":"TCP"}',
+    )
+  })
+
   it('fails on a broken kustomization (the check can fail)', () => {
     expect(() =>
       withOverlay((m) => `resources: [${m}, ${m}/does-not-exist]\n`, {}, build),

@@ -3,7 +3,7 @@ import { Deployment } from 'kubernetes-models/apps/v1'
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2'
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1'
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
+import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1'
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1'
 import { arr, at, listRepoFiles, obj, parseYamlFile, type YamlDoc } from './repo-files.js'
 
@@ -25,6 +25,7 @@ const models: Record<string, ModelCtor> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
 }
 
 // Custom resources: no schema package installed, so their shape is checked by hand.
@@ -70,6 +71,7 @@ const podLabels = {
 // Files under manifests/ that are not Kubernetes objects.
 const notObjects = (file: string): boolean =>
   file.endsWith('kustomization.yaml') ||
+  file.endsWith('-patch.yaml') ||
   file === 'manifests/kind/cluster.yaml' ||
   file.endsWith('.template.yaml')
 
@@ -92,6 +94,8 @@ describe('manifests: every document is a known, schema-valid Kubernetes object',
     expect(manifestFiles).toEqual([
       'manifests/components/cert-manager/certificates.yaml',
       'manifests/components/cert-manager/issuers.yaml',
+      'manifests/components/proxy/rbac.yaml',
+      'manifests/components/proxy/service.yaml',
       'manifests/components/revocation/configmap.yaml',
       'manifests/components/servicemonitor/servicemonitor.yaml',
       'manifests/configmap.yaml',
@@ -117,7 +121,11 @@ describe('manifests: every document is a known, schema-valid Kubernetes object',
     if (Model !== undefined) new Model(o as never).validate()
     else if (shape !== undefined) shape(o)
     else throw new Error(`${doc.file}: no schema for ${type}`)
-    if (type !== 'v1/Namespace' && type !== 'rbac.authorization.k8s.io/v1/ClusterRoleBinding') {
+    if (
+      type !== 'v1/Namespace' &&
+      type !== 'rbac.authorization.k8s.io/v1/ClusterRoleBinding' &&
+      type !== 'rbac.authorization.k8s.io/v1/ClusterRole'
+    ) {
       expect(at(o, 'metadata', 'namespace')).toBe('kube-oidc-webhook')
     }
   })
@@ -347,5 +355,42 @@ describe('manifests: Service, PDB, HPA, NetworkPolicy', () => {
     expect(at(deployment, 'spec', 'template', 'spec', 'serviceAccountName')).toBe(
       at(sa, 'metadata', 'name'),
     )
+  })
+})
+
+describe('manifests: the proxy component', () => {
+  it('grants the proxy only the impersonate verb on users, groups, uids and userextras', () => {
+    const role = only(
+      'manifests/components/proxy/rbac.yaml',
+      'rbac.authorization.k8s.io/v1/ClusterRole',
+    )
+    expect(role['rules']).toEqual([
+      { apiGroups: [''], resources: ['users', 'groups'], verbs: ['impersonate'] },
+      {
+        apiGroups: ['authentication.k8s.io'],
+        resources: ['uids', 'userextras'],
+        verbs: ['impersonate'],
+      },
+    ])
+    const binding = only(
+      'manifests/components/proxy/rbac.yaml',
+      'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+    )
+    expect(binding['roleRef']).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'kube-oidc-webhook-impersonator',
+    })
+    expect(binding['subjects']).toEqual([
+      { kind: 'ServiceAccount', name: 'kube-oidc-webhook', namespace: 'kube-oidc-webhook' },
+    ])
+  })
+
+  it("exposes the secure port on 443 to the Deployment's pods", () => {
+    const service = only('manifests/components/proxy/service.yaml', 'v1/Service')
+    expect(at(service, 'spec', 'selector')).toEqual(podLabels)
+    expect(at(service, 'spec', 'ports')).toEqual([
+      { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' },
+    ])
   })
 })
