@@ -8,7 +8,7 @@
 import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import * as prettier from 'prettier'
-import { CHECK, DEV, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
+import { CHECK, DEV, PROXY, SERVE, VALIDATE } from '../../../src/commands/definitions.js'
 import type { CommandDef, FlagDef } from '../../../src/flags/flags.js'
 import { runCli } from '../../../src/cli/main.js'
 
@@ -24,6 +24,8 @@ export const REGENERATE_COMMAND =
 const EXIT_STATUS: Record<string, string> = {
   serve:
     '0 after a clean shutdown on SIGTERM or SIGINT; 1 on a bad flag or configuration, every error on stderr.',
+  proxy:
+    'As `serve`: 0 after a clean shutdown on SIGTERM or SIGINT; 1 on a bad flag, configuration or upstream file, every error on stderr.',
   validate:
     '0 when the file is valid; 1 otherwise, every error on stderr with its field path. Warnings follow the errors on stderr and leave the status alone, unless `--warnings-as-errors` is given: then any warning exits 1.',
   check:
@@ -113,7 +115,7 @@ export async function renderCliReferenceRaw(): Promise<string> {
     ...fence(await helpOutput(['--help'])),
     '',
   ]
-  for (const command of [SERVE, VALIDATE, CHECK])
+  for (const command of [SERVE, PROXY, VALIDATE, CHECK])
     sections.push(...commandSection(command, await helpOutput([command.name, '--help'])))
   sections.push(...commandSection(DEV, await helpOutput([DEV.name, '--help'])))
   return sections.join('\n')
