@@ -38,6 +38,8 @@ export interface ProxyFixtureOptions {
   readonly logger?: Logger
   readonly probeIntervalMs?: number
   readonly serve?: Partial<ServeOptions>
+  /** Subjects put on a `--revocation-file` (none: no file). */
+  readonly revokedSubjects?: readonly string[]
 }
 
 export async function startProxyFixture(opts: ProxyFixtureOptions = {}): Promise<ProxyFixture> {
@@ -62,6 +64,16 @@ export async function startProxyFixture(opts: ProxyFixtureOptions = {}): Promise
   const tokenFile = join(upstreamDir, 'token')
   await writeFile(caFile, issuer.caPem)
   await writeFile(tokenFile, `${UPSTREAM_TOKEN}\n`)
+  const revocationFile = join(upstreamDir, 'revocations.json')
+  if (opts.revokedSubjects !== undefined)
+    await writeFile(
+      revocationFile,
+      JSON.stringify({
+        apiVersion: 'kube-oidc-webhook/v1alpha1',
+        kind: 'RevocationList',
+        entries: opts.revokedSubjects.map((subject) => ({ issuer: issuer.url, subject })),
+      }),
+    )
   const securePortServer = proxySecurePort(
     {
       upstream: apiserver.url,
@@ -78,7 +90,11 @@ export async function startProxyFixture(opts: ProxyFixtureOptions = {}): Promise
   const serve = await startOpsServe({
     config,
     logger,
-    serve: { securePortServer, ...opts.serve },
+    serve: {
+      securePortServer,
+      ...(opts.revokedSubjects === undefined ? {} : { revocationFile }),
+      ...opts.serve,
+    },
   })
   const port = serve.handle.securePort
   const now = Math.floor(Date.now() / 1000)

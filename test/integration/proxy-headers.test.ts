@@ -24,7 +24,7 @@ beforeAll(async () => {
     level: 'info',
     destination: { write: (line: string) => logLines.push(line) },
   })
-  fx = await startProxyFixture({ logger })
+  fx = await startProxyFixture({ logger, revokedSubjects: ['revoked-user'] })
 }, 30_000)
 
 /** The `proxy request refused` log lines written since `from`. */
@@ -203,6 +203,13 @@ describe('proxy: hostile requests never reach the API server', () => {
       status: 401,
       reason: 'Unauthorized',
       logged: { reason: 'no bearer token' },
+    },
+    {
+      name: 'a token that verifies but is revoked',
+      headers: () => bearer({ sub: 'revoked-user' }),
+      status: 401,
+      reason: 'Unauthorized',
+      logged: { reason: 'revoked' },
     },
     {
       name: 'client Impersonate-User',
