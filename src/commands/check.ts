@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream'
 import { loadAuthenticationConfig } from '../config/load.js'
+import { keyCacheDirError } from '../issuer/key-cache.js'
 import { createLogger, type LogLevel } from '../log/logger.js'
 import { tokenReviewStatus } from '../http/token-review.js'
 import type { FlagValues } from '../flags/flags.js'
@@ -48,6 +49,12 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
   }
   const logger = createLogger({ level: (flags.string('log-level') ?? 'warn') as LogLevel })
   const keyCacheDir = flags.string('key-cache-dir')
+  const keyCacheProblem =
+    keyCacheDir === undefined ? undefined : await keyCacheDirError(keyCacheDir)
+  if (keyCacheProblem !== undefined) {
+    io.stderr.write(`${keyCacheProblem}\n`)
+    return 1
+  }
   const authenticator = await buildAuthenticator(loaded.config, {
     logger,
     ...(keyCacheDir === undefined ? {} : { keyCacheDir }),

@@ -26,6 +26,7 @@ import {
   type TlsWatcher,
 } from '../server/tls-reloader.js'
 import { loadAuthenticationConfig } from '../config/load.js'
+import { keyCacheDirError } from '../issuer/key-cache.js'
 import type { CompiledConfig } from '../config/compiled.js'
 import { createHealthServer } from '../http/health.js'
 import { captureSecurityHeaders } from '../http/security-headers.js'
@@ -98,7 +99,7 @@ async function prepare(opts: ServeOptions): Promise<
   | { ok: false; errors: string[] }
 > {
   const errors: string[] = []
-  const [loaded, tls, revocation] = await Promise.all([
+  const [loaded, tls, revocation, keyCache] = await Promise.all([
     loadAuthenticationConfig(opts.authenticationConfig),
     readInitialTlsMaterial({
       certFile: opts.tlsCertFile,
@@ -106,8 +107,10 @@ async function prepare(opts: ServeOptions): Promise<
       ...(opts.clientCaFile === undefined ? {} : { clientCaFile: opts.clientCaFile }),
     }),
     opts.revocationFile === undefined ? undefined : loadRevocationList(opts.revocationFile),
+    opts.keyCacheDir === undefined ? undefined : keyCacheDirError(opts.keyCacheDir),
   ])
   if (!tls.ok) errors.push(...tls.errors)
+  if (keyCache !== undefined) errors.push(keyCache)
   if (revocation?.ok === false) errors.push(...revocationErrorLines(revocation.errors))
   if (!loaded.ok) errors.unshift(...loaded.errors)
   if (!loaded.ok || !tls.ok || errors.length > 0) return { ok: false, errors }

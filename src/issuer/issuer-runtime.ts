@@ -226,7 +226,16 @@ export class IssuerRuntime {
   private async loadFromCache(): Promise<void> {
     const dir = this.options.keyCacheDir
     if (dir === undefined || this.initialized) return
-    const cached = await loadCachedKeys(dir, this.issuerHash)
+    let cached
+    try {
+      cached = await loadCachedKeys(dir, this.issuerHash)
+    } catch (err) {
+      this.options.logger.warn(
+        { issuer: this.issuer.url, err: (err as Error).message },
+        'refused to read the key cache',
+      )
+      return
+    }
     if (this.initialized || this.closed) return
     if (
       cached === undefined ||

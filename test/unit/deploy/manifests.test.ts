@@ -262,7 +262,8 @@ describe('manifests: the Deployment is hardened', () => {
   )
 
   it('keeps the key cache on an emptyDir and mounts no file with subPath', () => {
-    expect(flag('--key-cache-dir')).toBe('/var/cache/kube-oidc-webhook')
+    // A subdirectory: the emptyDir mount itself is world-writable, which the key cache refuses.
+    expect(flag('--key-cache-dir')).toBe('/var/cache/kube-oidc-webhook/keys')
     expect(volumeAt('/var/cache/kube-oidc-webhook/x')?.['emptyDir']).toBeDefined()
     expect(mounts.filter((m) => 'subPath' in m || 'subPathExpr' in m)).toEqual([])
   })
