@@ -18,6 +18,7 @@ import { metricsObserver } from '../server/metrics-observer.js'
 import { createReviewer } from '../server/reviewer.js'
 import { loadRevocationList, revocationErrorLines } from '../revocation/load.js'
 import { RevocationReloader } from '../revocation/revocation-reloader.js'
+import { revocationSummary } from '../revocation/summary.js'
 import { RevocationList } from '../revocation/revocation-list.js'
 import { tuneHeapForService } from '../runtime/heap-tuning.js'
 import {
@@ -213,12 +214,22 @@ export async function startServe(
           logger,
           metrics,
           ...(opts.reloadPollMs === undefined ? {} : { pollIntervalMs: opts.reloadPollMs }),
+          configuredIssuers: () => reloader.active.config.jwt.map((e) => e.issuer.url),
         })
-  if (initialRevocation !== undefined)
+  if (initialRevocation !== undefined) {
+    logConfigWarnings(
+      logger,
+      revocationSummary(
+        initialRevocation.list,
+        config.jwt.map((e) => e.issuer.url),
+        Date.now(),
+      ).warnings,
+    )
     metrics.setRevocationList(
       initialRevocation.list.hash as Sha256Label,
       initialRevocation.list.entries.length,
     )
+  }
   const reviewer = createReviewer({
     current: () => reloader.active.authenticator,
     cache,

@@ -12,8 +12,10 @@ import type { Sha256Label } from '../metrics/labels.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
 import { watchFile, type FileWatcher } from '../runtime/watch-file.js'
+import { logConfigWarnings } from '../warnings/log-warnings.js'
 import { parseRevocationList } from './parse.js'
 import type { RevocationList } from './revocation-list.js'
+import { revocationSummary } from './summary.js'
 
 export interface RevocationReloaderOptions {
   readonly path: string
@@ -25,6 +27,11 @@ export interface RevocationReloaderOptions {
   readonly pollIntervalMs?: number
   /** Counts the expired entries of a new list for the log line. Default the system clock. */
   readonly clock?: Clock
+  /**
+   * The `jwt[].issuer.url`s of the config in force: a new list's entries naming
+   * another issuer are logged as warnings, as `validate` prints them.
+   */
+  readonly configuredIssuers?: () => readonly string[]
 }
 
 function digest(bytes: Buffer): string {
@@ -90,6 +97,9 @@ export class RevocationReloader {
       { path, hash: list.hash, entries: list.entries.length, expired: list.expiredCount(nowMs) },
       'reloaded revocation list',
     )
+    const issuers = this.#opts.configuredIssuers
+    if (issuers !== undefined)
+      logConfigWarnings(logger, revocationSummary(list, issuers(), nowMs).warnings)
   }
 
   /** Stops watching. */

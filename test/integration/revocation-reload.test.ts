@@ -5,7 +5,9 @@
  * review fails across the swaps, and a bad list is refused with the old one kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createLogger } from '../../src/log/logger.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
 import {
   AtomicDir,
@@ -138,6 +140,38 @@ describe('revocation list: swapped in and out of a ConfigMap volume while review
     expect(sent).toBeGreaterThan(20)
     // Every answer for jane and bob, refusals included, came from the two cached verifications.
     expect(total(await serve.scrape(), 'kube_oidc_webhook_verifications_total')).toBe(verifications)
+  })
+})
+
+describe('revocation list: serve at start', () => {
+  it('logs an entry naming an issuer the config lacks as a config warning', async () => {
+    const issuer = await startTestIssuer({
+      path: '/revoke-start',
+      algorithms: ['ES256'],
+      keyFamily: 'revoke',
+    })
+    const path = join(await tempDir(), 'list.yaml')
+    await writeFile(path, `${HEAD}entries:\n- issuer: ${issuer.url}/\n  tokenID: typo\n`)
+    const lines: Record<string, unknown>[] = []
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+    })
+    const serve = await startOpsServe({
+      config: authConfig(issuerEntry(issuer.url, issuer.caPem)),
+      logger,
+      serve: { revocationFile: path },
+    })
+    try {
+      expect(
+        lines
+          .filter((l) => l['msg'] === 'config warning' && l['path'] === 'entries[0].issuer')
+          .map((l) => l['code']),
+      ).toEqual(['WARN_REVOCATION_ISSUER_UNKNOWN'])
+    } finally {
+      await serve.stop()
+      await issuer.stop()
+    }
   })
 })
 

@@ -88,6 +88,30 @@ describe('RevocationReloader', () => {
     expect((await t.scrape()).success).toBe(0)
   })
 
+  it('logs entries naming an issuer the config in force lacks as warnings', () => {
+    const first = parseRevocationList(FIRST)
+    if (!first.ok) throw new Error('fixture')
+    const lines: Record<string, unknown>[] = []
+    const reloader = new RevocationReloader({
+      path: '/etc/revocation/list.yaml',
+      initial: { list: first.list, bytes: FIRST },
+      logger: createLogger({
+        level: 'info',
+        destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+      }),
+      clock: new SteppableClock(NOW),
+      configuredIssuers: () => [ISSUER],
+    })
+    reloader.apply(
+      Buffer.from(
+        `${HEAD}entries:\n- {issuer: ${ISSUER}, tokenID: a}\n- {issuer: ${ISSUER}/, tokenID: b}\n`,
+      ),
+    )
+    expect(
+      lines.filter((l) => l['msg'] === 'config warning').map((l) => [l['code'], l['path']]),
+    ).toEqual([['WARN_REVOCATION_ISSUER_UNKNOWN', 'entries[1].issuer']])
+  })
+
   it('once closed, changes nothing', async () => {
     const t = setup()
     t.reloader.close()
