@@ -26,12 +26,16 @@ export type ConfigResult =
   | { ok: true; config: CompiledConfig; bytes: Buffer }
   | { ok: false; errors: readonly string[]; stage: 'read' | 'decode' | 'validate' }
 
-/** Decodes, validates and compiles config text (YAML or JSON). */
+/** {@link parseAuthenticationConfigBytes} of the UTF-8 encoding of `text` (for callers holding text, such as tests). */
 export function parseAuthenticationConfig(text: string): ConfigResult {
   return parseAuthenticationConfigBytes(Buffer.from(text, 'utf8'))
 }
 
-/** Decodes (UTF-8, strictly), validates and compiles file content. */
+/**
+ * Decodes (UTF-8, strictly), validates and compiles file content: the one path
+ * from bytes to a compiled config that start-up, reload, `validate` and
+ * `check` all take; the hash is over these bytes as read.
+ */
 export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
   if (bytes.length > MAX_CONFIG_BYTES) return tooLarge(bytes.length)
   let text: string

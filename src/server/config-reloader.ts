@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto'
 import type { ResultCache } from '../cache/result-cache.js'
 import type { CompiledConfig } from '../config/compiled.js'
-import { parseAuthenticationConfig } from '../config/load.js'
+import { parseAuthenticationConfigBytes } from '../config/load.js'
 import type { IssuerStatus } from '../issuer/issuer-status.js'
 import type { Logger } from '../log/logger.js'
 import type { Sha256Label } from '../metrics/labels.js'
@@ -113,7 +113,8 @@ export class ConfigReloader {
     this.#pendingDigest = undefined
     clearTimeout(this.#retry)
     if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
-    const parsed = parseAuthenticationConfig(bytes.toString('utf8'))
+    // The same decoding, validation and hash as at start, `validate` and `check`.
+    const parsed = parseAuthenticationConfigBytes(bytes)
     if (!parsed.ok) {
       this.#refusedDigest = hash
       this.#opts.metrics?.recordConfigReload('failure')
