@@ -215,6 +215,19 @@ export function expandOptionalElements(
       if (wrapped) dropAbsent(node, withoutAbsentEntries, 'entry')
     }
   })
+  // A blanked `?` that opens no element would silently change the expression.
+  const [unmatched] = pending
+  if (unmatched !== undefined) throw new UnmatchedMarker(unmatched)
+}
+
+/** Reported like a parse error: `Syntax error: unexpected '?'` at the mark. */
+class UnmatchedMarker extends Error {
+  readonly summary = "unexpected '?'"
+  readonly range: { readonly start: number }
+  constructor(at: number) {
+    super("unexpected '?'")
+    this.range = { start: at }
+  }
 }
 
 /**
