@@ -87,3 +87,14 @@ export function baselineConfig(
     })),
   }
 }
+
+/** What the proxy phase's upstream and plain reverse proxy read at start. */
+export interface ProxyBenchConfig {
+  readonly port: number
+  readonly certPem: string
+  readonly keyPem: string
+  /** The reverse proxy only: where the upstream listens, its CA, the token it sends. */
+  readonly upstreamPort: number
+  readonly caPem: string
+  readonly upstreamToken: string
+}

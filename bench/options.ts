@@ -7,6 +7,7 @@ export const PHASES = [
   'issuers-64',
   'open-loop',
   'memory',
+  'proxy',
 ] as const
 export type PhaseName = (typeof PHASES)[number]
 

@@ -8,11 +8,11 @@
  * Loopback only; every count and duration is bounded (see options.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createCertificateAuthority, createServerCertificate } from '../src/dev/certificates.js'
-import { baselineConfig, serviceConfigYaml } from './configs.js'
+import { baselineConfig, serviceConfigYaml, type ProxyBenchConfig } from './configs.js'
 import { startIssuerServer } from './issuer-server.js'
 import type { ChildMessage, LoadResult, LoadSpec, ParentMessage } from './load/protocol.js'
 import { preparePools, type Pools } from './mint.js'
@@ -34,6 +34,7 @@ import {
   scrapeCache,
   startBaseline,
   startService,
+  waitUntilReady,
   waitUntilVerifying,
   type ServerProcess,
 } from './servers.js'
@@ -103,6 +104,8 @@ interface PhasePlan {
   readonly rounds?: number
   /** Open loop: reviews per second per server (default: the open-loop phase's rate). */
   readonly rate?: number
+  /** Proxy phase: every request is `GET <get>` with the token as a bearer token. */
+  readonly get?: string
 }
 
 interface Context {
@@ -139,6 +142,7 @@ async function measure(
     ...(poolFile === undefined ? {} : { tokensFile: poolFile }),
     ...(arm.fixedToken === undefined ? {} : { fixedToken: arm.fixedToken }),
     ...(phase.tagged ? { tag: `${phase.name}-${arm.name}-r${round}` } : {}),
+    ...(phase.get === undefined ? {} : { get: phase.get }),
   }
   const cacheBefore = await scrapeCache(arm.server.healthPort)
   let cpu0 = 0
@@ -308,7 +312,35 @@ function pairedGoals(options: BenchOptions): PairedGoal[] {
   const vsBaseline = { arm: 'service', against: 'baseline', as: 'ratio' } as const
   const warnVsBaseline = { arm: 'service-warn', against: 'baseline', as: 'ratio' } as const
   const logLine = { arm: 'service', against: 'service-warn', as: 'difference' } as const
+  const p99Us = (m: Measurement): number => m.p99Ms * 1000
   return [
+    {
+      phase: 'proxy',
+      arm: 'proxy',
+      against: 'node-proxy',
+      as: 'ratio',
+      name: 'requests/s through the proxy / through a plain Node reverse proxy',
+      metric: rps,
+      target: 'information',
+    },
+    {
+      phase: 'proxy',
+      arm: 'proxy',
+      against: 'direct',
+      as: 'difference',
+      name: 'p99 added by the proxy (vs the API server direct)',
+      metric: p99Us,
+      target: 'information',
+    },
+    {
+      phase: 'proxy',
+      arm: 'node-proxy',
+      against: 'direct',
+      as: 'difference',
+      name: 'p99 added by a plain Node reverse proxy (vs direct)',
+      metric: p99Us,
+      target: 'information',
+    },
     {
       ...vsBaseline,
       phase: 'uncached-rs256',
@@ -533,6 +565,70 @@ async function main(): Promise<void> {
     return server
   }
 
+  /**
+   * The proxy phase's three arms, one cached token each: `proxy` (the service
+   * as `kube-oidc-webhook proxy`), `node-proxy` (bench/baseline/reverse-proxy:
+   * the same forwarding, no authentication) and `direct` (the upstream itself).
+   */
+  const startProxyArms = async (token: string): Promise<Arm[]> => {
+    const upstreamPort = await freePort()
+    const proxyConfig = async (name: string): Promise<string> => {
+      const config: ProxyBenchConfig = {
+        port: name === 'upstream' ? upstreamPort : await freePort(),
+        certPem: serving.certPem,
+        keyPem: serving.keyPem,
+        upstreamPort,
+        caPem: ca.certPem,
+        upstreamToken: 'bench-proxy-token',
+      }
+      const path = join(runDir, `${name}.json`)
+      writeFileSync(path, JSON.stringify(config))
+      return path
+    }
+    const startScript = async (name: string, script: string): Promise<ServerProcess> => {
+      const path = await proxyConfig(name)
+      const { port } = JSON.parse(readFileSync(path, 'utf8')) as ProxyBenchConfig
+      const server = await startBaseline(name, script, path, port, join(runDir, `${name}.log`))
+      servers.push(server)
+      return server
+    }
+    const upstream = await startScript('upstream', join(here, 'proxy-upstream.js'))
+    const nodeProxy = await startScript('node-proxy', join(here, 'baseline', 'reverse-proxy.js'))
+    const caFile = join(runDir, 'ca.crt')
+    const tokenFile = join(runDir, 'proxy-upstream-token')
+    writeFileSync(caFile, ca.certPem)
+    writeFileSync(tokenFile, 'bench-proxy-token\n')
+    const configPath = join(runDir, 'proxy.yaml')
+    writeFileSync(
+      configPath,
+      serviceConfigYaml(pools.issuers, 1, (i) => issuer.discoveryURL(i), ca.certPem),
+    )
+    const proxy = await startService({
+      name: 'proxy',
+      cliPath,
+      configPath,
+      certPath,
+      keyPath,
+      logPath: join(runDir, 'proxy.log'),
+      command: 'proxy',
+      serveFlags: [
+        '--upstream',
+        `https://127.0.0.1:${upstreamPort}`,
+        '--upstream-ca-file',
+        caFile,
+        '--upstream-token-file',
+        tokenFile,
+      ],
+    })
+    servers.push(proxy)
+    await waitUntilReady(proxy, proxy.exited)
+    return [
+      { name: 'proxy', server: proxy, fixedToken: token },
+      { name: 'node-proxy', server: nodeProxy, fixedToken: token },
+      { name: 'direct', server: upstream, fixedToken: token },
+    ]
+  }
+
   const load = new LoadGenerator()
   const load2 = new LoadGenerator()
   const measurements: Measurement[] = []
@@ -634,6 +730,17 @@ async function main(): Promise<void> {
         mode: 'open',
         windowMs: options.openLoopWindowMs,
         connections: options.openLoopConnections,
+      })
+    }
+    if (want.has('proxy') && withService) {
+      const arms = await startProxyArms(pools.probes[0] ?? '')
+      plans.push({
+        name: 'proxy',
+        arms,
+        tagged: false,
+        warmupRound: true,
+        get: '/api/v1/namespaces/default/pods?limit=500',
+        ...closed,
       })
     }
     for (const plan of plans) await runPhase(ctx, plan, measurements)

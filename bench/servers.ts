@@ -143,6 +143,8 @@ export interface ServiceStart {
   readonly nodeFlags?: readonly string[]
   /** `serve` flags beyond the required ones, e.g. `--log-level warn`. */
   readonly serveFlags?: readonly string[]
+  /** The command (default `serve`; `proxy` takes the same flags plus the upstream's). */
+  readonly command?: 'serve' | 'proxy'
 }
 
 /**
@@ -158,7 +160,7 @@ export async function startService(
     [
       ...(opts.nodeFlags ?? []),
       opts.cliPath,
-      'serve',
+      opts.command ?? 'serve',
       '--authentication-config',
       opts.configPath,
       '--bind-address',
@@ -235,4 +237,22 @@ export function scrapeCache(healthPort: number | undefined): Promise<CacheCounte
     req.on('error', () => resolve(undefined))
     req.on('timeout', () => req.destroy())
   })
+}
+
+/** Polls the health port's /readyz until it answers 200 (the proxy: config loaded and upstream reachable). */
+export async function waitUntilReady(server: ServerProcess, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.healthPort ?? 0}/readyz`)
+      await res.text()
+      if (res.status === 200) return
+    } catch {
+      // not listening yet
+    }
+    if (exited()) throw new Error(`${server.name} exited (see ${server.logPath})`)
+    if (Date.now() > deadline)
+      throw new Error(`${server.name} not ready within 30 s (see ${server.logPath})`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }

@@ -53,7 +53,15 @@ function run(spec: LoadSpec): Promise<LoadResult> {
   const bodyPrefix = `{"kind":"TokenReview","apiVersion":"${spec.apiVersion}","metadata":{"creationTimestamp":null},"spec":{"token":"`
   const audiencesFixed = JSON.stringify([API_AUDIENCE])
   let nextIndex = spec.tokenStart
+  const getHead =
+    spec.get === undefined
+      ? undefined
+      : `GET ${spec.get} HTTP/1.1\r\nHost: 127.0.0.1:${spec.port}\r\n` +
+        'User-Agent: kubectl/v1.32.4 (linux/amd64) kubernetes/bench\r\nAccept: application/json, */*\r\n' +
+        'Accept-Encoding: gzip\r\nAuthorization: Bearer '
   const request = (): string => {
+    if (getHead !== undefined)
+      return `${getHead}${pool[nextIndex++ % pool.length] as string}\r\n\r\n`
     const i = nextIndex++
     const token = pool[i % pool.length] as string
     const audiences =
@@ -148,7 +156,7 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         conn.busy = false
         record(
           conn,
-          isAuthenticated(response),
+          spec.get === undefined ? isAuthenticated(response) : response.statusCode === 200,
           () => `${response.statusCode} ${response.body.toString('utf8', 0, 200)}`,
         )
         if (response.close) {

@@ -31,6 +31,11 @@ export interface LoadSpec {
    * when the pool is reused.
    */
   readonly tag?: string
+  /**
+   * Instead of TokenReviews: `GET <get>` with `Authorization: Bearer <token>`,
+   * as kubectl sends through the proxy; an answer counts as ok when it is 200.
+   */
+  readonly get?: string
 }
 
 export interface LoadResult {
