@@ -20,7 +20,8 @@ import { createLogger } from '../src/log/logger.js'
 import { WebhookMetrics } from '../src/metrics/registry.js'
 import { createReviewLog } from '../src/server/review-log.js'
 import { createReviewer } from '../src/server/reviewer.js'
-import type { AuthOutcome, TokenAuthenticator } from '../src/token/types.js'
+import type { AuthOutcome } from '../src/token/types.js'
+import type { TokenReviewer } from '../src/http/token-reviewer.js'
 import { parseAuthenticationConfig } from '../src/config/load.js'
 import { createCertificateAuthority, createServerCertificate } from '../src/dev/certificates.js'
 import { createConfigAuthenticator } from '../src/token/authenticator.js'
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   const metrics = new WebhookMetrics({ apiserverId: 'bench', defaultMetrics: false })
   // Long-lived entries: the loops below outlast the default 10 s TTL.
   const cache = new ResultCache({ ttlMs: 24 * 3600 * 1000 })
-  await cache.review(token, audiences, async () => ({ outcome, exp: outcome.exp }))
+  await cache.getOrCompute(token, audiences, async () => outcome)
   const reviewerFor = (logger: typeof infoLogger, withMetrics: boolean) =>
     createReviewer({
       current: () => ({ authenticate: async () => outcome }),
@@ -117,13 +118,15 @@ async function main(): Promise<void> {
     ],
     [
       'cache lookup, hit (key included)',
-      await time(() => cache.review(token, audiences, () => Promise.reject(new Error('miss')))),
+      await time(() =>
+        cache.getOrCompute(token, audiences, () => Promise.reject(new Error('miss'))),
+      ),
     ],
-    ['reviewer, hit, no metrics, warn', await time(() => bare.authenticate(token, audiences))],
-    ['reviewer, hit, metrics, warn', await time(() => warn.authenticate(token, audiences))],
+    ['reviewer, hit, no metrics, warn', await time(() => bare.review(token, audiences))],
+    ['reviewer, hit, metrics, warn', await time(() => warn.review(token, audiences))],
     [
       'reviewer, hit, metrics, info (line written)',
-      await time(() => info.authenticate(token, audiences)),
+      await time(() => info.review(token, audiences)),
     ],
     ['review log line alone', await syncTime(() => reviewLog(outcome, 0.000123, true))],
     [
@@ -191,12 +194,12 @@ async function wholeReviews(): Promise<[string, number][]> {
   )
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'))
   const authenticator = createConfigAuthenticator(parsed.config, {})
-  await authenticator.settled(30_000)
+  await authenticator.waitForFirstAttempts(30_000)
   const devNull = openSync('/dev/null', 'w')
   const writer = new BufferedWriter({ fd: devNull })
   const logger = createLogger({ level: 'info', destination: writer })
   const metrics = new WebhookMetrics({ apiserverId: 'bench', defaultMetrics: false })
-  const service: TokenAuthenticator = createReviewer({
+  const service: TokenReviewer = createReviewer({
     current: () => authenticator,
     cache: new ResultCache(),
     logger,
@@ -213,7 +216,7 @@ async function wholeReviews(): Promise<[string, number][]> {
     })
   const serviceReview = async (body: string): Promise<string> => {
     const review = decodeTokenReview(body)
-    const outcome = await service.authenticate(review.token, review.audiences)
+    const outcome = await service.review(review.token, review.audiences)
     return renderTokenReview(review.apiVersion, tokenReviewStatus(outcome))
   }
   // Uncached: every body carries a new audience tag, so every review misses.

@@ -24,17 +24,7 @@ export interface ResultCacheOptions {
   clock?: Clock
 }
 
-/** What a `compute` callback hands back: the outcome and, when authenticated, the token's `exp`. */
-export interface ComputedOutcome {
-  outcome: AuthOutcome
-  /**
-   * The token's `exp` in seconds since the epoch. An authenticated entry never
-   * outlives it; `undefined` (a token without `exp`) bounds the entry by the TTL alone.
-   */
-  exp?: number | undefined
-}
-
-/** The answer of {@link ResultCache.review}. */
+/** The answer of {@link ResultCache.getOrCompute}. */
 export interface CachedReview {
   /** Shared between every caller that gets it from the cache: treat as read-only. */
   outcome: AuthOutcome
@@ -142,15 +132,14 @@ export class ResultCache {
    * Answers from the cache when a live entry exists; otherwise runs `compute`
    * (once for all concurrent callers of the same key) and stores what may be stored.
    */
-  async review(
+  async getOrCompute(
     token: string,
     audiences: readonly string[],
-    compute: () => Promise<ComputedOutcome>,
+    compute: () => Promise<AuthOutcome>,
   ): Promise<CachedReview> {
     if (this.#positive === undefined) {
       this.#misses++
-      const { outcome } = await compute()
-      return { outcome, hit: false, coalesced: false }
+      return { outcome: await compute(), hit: false, coalesced: false }
     }
     const key = reviewCacheKey(token, audiences)
     const cached = this.#lookup(key)
@@ -227,18 +216,18 @@ export class ResultCache {
     return this.#positive?.get(key) ?? this.#negative?.get(key)
   }
 
-  #start(key: string, compute: () => Promise<ComputedOutcome>): Promise<AuthOutcome> {
+  #start(key: string, compute: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
     const epoch = this.#epoch
-    let computation: Promise<ComputedOutcome>
+    let computation: Promise<AuthOutcome>
     try {
       computation = compute()
     } catch (err) {
       computation = Promise.reject(err)
     }
     const settled = computation.then(
-      ({ outcome, exp }) => {
+      (outcome) => {
         if (this.#inflight.get(key) === settled) this.#inflight.delete(key)
-        if (epoch === this.#epoch) this.#store(key, outcome, exp)
+        if (epoch === this.#epoch) this.#store(key, outcome)
         return outcome
       },
       (err: unknown) => {
@@ -250,10 +239,15 @@ export class ResultCache {
     return settled
   }
 
-  #store(key: string, outcome: AuthOutcome, exp: number | undefined): void {
+  /**
+   * An authenticated entry never outlives the token's `exp`; a token without
+   * `exp` is bounded by the TTL alone.
+   */
+  #store(key: string, outcome: AuthOutcome): void {
     if (outcome.kind === 'authenticated') {
       let ttl = this.ttlMs
-      if (exp !== undefined) ttl = Math.min(ttl, exp * 1000 - this.#clock.now().getTime())
+      if (outcome.exp !== undefined)
+        ttl = Math.min(ttl, outcome.exp * 1000 - this.#clock.now().getTime())
       if (!(ttl > 0)) return
       this.#negative?.delete(key)
       this.#positive?.set(key, outcome, { ttl })

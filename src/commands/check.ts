@@ -60,7 +60,7 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
     ...(keyCacheDir === undefined ? {} : { keyCacheDir }),
   })
   try {
-    await authenticator.settled(flags.durationMs('wait') ?? 10_000)
+    await authenticator.waitForFirstAttempts(flags.durationMs('wait') ?? 10_000)
     let outcome = await authenticator.authenticate(token)
     const revokedBy =
       revocation === undefined ? undefined : findRevocation(outcome, revocation.list, Date.now())

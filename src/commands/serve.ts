@@ -154,7 +154,7 @@ export interface ServeHandle {
 const WEBHOOK_SECURE_PORT: SecurePort = {
   create: ({ reviewer, logger, tls, securityHeaders, metrics }) =>
     createWebhookServer({
-      authenticator: reviewer,
+      reviewer,
       logger,
       tls,
       securityHeaders,

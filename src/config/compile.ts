@@ -19,7 +19,7 @@ import { validateUserValidationRules } from './validate-user-validation-rules.js
 /** kube-apiserver accepts at most this many `jwt` entries (and zero is fine). */
 export const MAX_JWT_AUTHENTICATORS = 64
 
-export type CompileResult =
+export type ConfigCompileResult =
   { ok: true; config: CompiledConfig } | { ok: false; errors: readonly FieldError[] }
 
 /**
@@ -28,7 +28,7 @@ export type CompileResult =
 export function compileAuthenticationConfiguration(
   config: AuthenticationConfiguration,
   hash: string,
-): CompileResult {
+): ConfigCompileResult {
   const jwt = config.jwt ?? []
   if (jwt.length > MAX_JWT_AUTHENTICATORS) {
     return { ok: false, errors: [tooMany('jwt', jwt.length, MAX_JWT_AUTHENTICATORS)] }

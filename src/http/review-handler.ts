@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log/logger.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { TokenReviewer } from './token-reviewer.js'
 import { drainBeforeClose } from './drain-before-close.js'
 import { HttpError, renderError } from './errors.js'
 import { DEFAULT_BODY_LIMIT_BYTES, parseTokenReview } from './parse-token-review.js'
@@ -16,7 +16,7 @@ import { renderTokenReview, tokenReviewStatus, type TokenReviewStatus } from './
 
 export interface ReviewHandlerOptions {
   /** Asked for every review; may be a wrapper that swaps its target on config reload. */
-  readonly authenticator: TokenAuthenticator
+  readonly reviewer: TokenReviewer
   readonly logger: Logger
   readonly securityHeaders: SecurityHeaders
   /** Default 4 MiB. */
@@ -79,7 +79,7 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
     }
     let status: TokenReviewStatus
     try {
-      const outcome = await opts.authenticator.authenticate(review.token, review.audiences)
+      const outcome = await opts.reviewer.review(review.token, review.audiences)
       status = tokenReviewStatus(outcome)
     } catch (err) {
       // A bug, not a bad token: answer with an error (not cached by

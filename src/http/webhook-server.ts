@@ -4,7 +4,7 @@
  */
 import type https from 'node:https'
 import type { Logger } from '../log/logger.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { TokenReviewer } from './token-reviewer.js'
 import { createRequestListener, createWebhookApp, type RequestHooks } from './app.js'
 import { createReviewHandler } from './review-handler.js'
 import { captureSecurityHeaders, type SecurityHeaders } from './security-headers.js'
@@ -17,7 +17,7 @@ import {
 } from './tls-server.js'
 
 export interface WebhookServerOptions extends RequestHooks {
-  readonly authenticator: TokenAuthenticator
+  readonly reviewer: TokenReviewer
   readonly logger: Logger
   readonly tls: TlsMaterial
   readonly bodyLimitBytes?: number
@@ -45,7 +45,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   let shuttingDown = false
   let listening = false
   const reviewHandler = createReviewHandler({
-    authenticator: opts.authenticator,
+    reviewer: opts.reviewer,
     logger: opts.logger,
     securityHeaders,
     ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),

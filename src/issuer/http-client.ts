@@ -33,9 +33,9 @@ export interface HttpResponse {
 }
 
 /** A failed request (transport, TLS, timeout, size); the message is safe to show. */
-export class HttpError extends Error {
+export class IssuerFetchError extends Error {
   readonly code = 'ERR_ISSUER_HTTP'
-  override readonly name = 'HttpError'
+  override readonly name = 'IssuerFetchError'
 }
 
 export interface HttpClient {
@@ -61,7 +61,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return new Promise<HttpResponse>((resolve, rejectPromise) => {
       if (url.protocol !== 'https:') {
         rejectPromise(
-          new HttpError(
+          new IssuerFetchError(
             `Get ${JSON.stringify(redactURL(url.href))}: unsupported protocol scheme ${JSON.stringify(url.protocol.replace(/:$/, ''))}`,
           ),
         )
@@ -80,7 +80,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         if (Number.isFinite(declared) && declared > options.maxResponseBytes) {
           res.destroy()
           rejectPromise(
-            new HttpError(
+            new IssuerFetchError(
               `Get ${JSON.stringify(redactURL(url.href))}: response body larger than ${options.maxResponseBytes} bytes`,
             ),
           )
@@ -91,7 +91,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           if (size > options.maxResponseBytes) {
             res.destroy()
             rejectPromise(
-              new HttpError(
+              new IssuerFetchError(
                 `Get ${JSON.stringify(redactURL(url.href))}: response body larger than ${options.maxResponseBytes} bytes`,
               ),
             )
@@ -111,7 +111,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         })
         res.on('error', (err) =>
           rejectPromise(
-            new HttpError(`Get ${JSON.stringify(redactURL(url.href))}: ${err.message}`),
+            new IssuerFetchError(`Get ${JSON.stringify(redactURL(url.href))}: ${err.message}`),
           ),
         )
       })
@@ -128,7 +128,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           return
         }
         const reason = signal.aborted ? describeAbort(signal) : err.message
-        rejectPromise(new HttpError(`Get ${JSON.stringify(redactURL(url.href))}: ${reason}`))
+        rejectPromise(new IssuerFetchError(`Get ${JSON.stringify(redactURL(url.href))}: ${reason}`))
       })
       req.end()
     })
@@ -138,7 +138,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const controller = new AbortController()
     closing.add(controller)
     const timer = setTimeout(
-      () => controller.abort(new HttpError('context deadline exceeded')),
+      () => controller.abort(new IssuerFetchError('context deadline exceeded')),
       options.timeoutMs,
     )
     timer.unref()
@@ -149,7 +149,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       try {
         url = new URL(href)
       } catch {
-        throw new HttpError(`parse ${JSON.stringify(redactURL(href))}: invalid URL`)
+        throw new IssuerFetchError(`parse ${JSON.stringify(redactURL(href))}: invalid URL`)
       }
       let redirects = get.maxRedirects ?? 0
       for (;;) {
@@ -172,7 +172,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     get,
     close() {
-      for (const c of closing) c.abort(new HttpError('client closed'))
+      for (const c of closing) c.abort(new IssuerFetchError('client closed'))
       agent.destroy()
     },
   }

@@ -49,8 +49,8 @@ export class IssuerRuntime {
   private wasReady = false
   private fromCache = false
   /** Settles after the first discovery attempt and, if it succeeded, the first JWKS fetch. */
-  readonly firstAttempt: Promise<void>
-  private settleFirst!: () => void
+  readonly firstAttemptDone: Promise<void>
+  private resolveFirstAttempt!: () => void
 
   constructor(
     readonly issuer: CompiledIssuer,
@@ -64,8 +64,8 @@ export class IssuerRuntime {
       maxResponseBytes: options.maxResponseBytes,
     })
     this.conditions = new ConditionSet(() => options.clock.now())
-    this.firstAttempt = new Promise<void>((resolve) => {
-      this.settleFirst = resolve
+    this.firstAttemptDone = new Promise<void>((resolve) => {
+      this.resolveFirstAttempt = resolve
     })
     // With a key cache, cached keys verify from the start, without waiting for a
     // discovery attempt that may hang for the whole fetch timeout during an outage.
@@ -74,7 +74,7 @@ export class IssuerRuntime {
   }
 
   /** Discovery has succeeded (or a cached document was loaded): tokens may be verified. */
-  get initialized(): boolean {
+  get discovered(): boolean {
     return this.keys !== undefined
   }
 
@@ -95,11 +95,11 @@ export class IssuerRuntime {
     this.abort.abort()
     this.keys?.close()
     this.client.close()
-    this.settleFirst()
+    this.resolveFirstAttempt()
   }
 
   status(): IssuerStatus {
-    const ready = this.isReady()
+    const ready = this.ready
     const lastError = this.lastDiscoveryError ?? this.keys?.lastError
     return {
       url: this.issuer.url,
@@ -113,8 +113,8 @@ export class IssuerRuntime {
     }
   }
 
-  private isReady(): boolean {
-    return this.keys !== undefined && this.keys.hasKeySet
+  get ready(): boolean {
+    return this.keys !== undefined && this.keys.ready
   }
 
   private async run(first: boolean): Promise<void> {
@@ -136,11 +136,11 @@ export class IssuerRuntime {
         { issuer: this.issuer.url, err: message },
         'OIDC discovery failed; will retry',
       )
-      if (!this.initialized)
+      if (!this.discovered)
         this.conditions.set('DiscoveryValid', 'False', 'DiscoveryFailed', message)
       if (first && this.options.keyCacheDir !== undefined) await this.loadFromCache()
       this.updateReady()
-      if (first) this.settleFirst()
+      if (first) this.resolveFirstAttempt()
       this.retryTimer = setTimeout(() => void this.run(false), this.options.discoveryRetryMs)
       this.retryTimer.unref()
       return
@@ -157,7 +157,7 @@ export class IssuerRuntime {
       previous?.close()
     }
     await this.keys.fetch()
-    if (first) this.settleFirst()
+    if (first) this.resolveFirstAttempt()
   }
 
   private newKeySet(jwksURI: string): RemoteKeySet {
@@ -189,7 +189,7 @@ export class IssuerRuntime {
             'JWKSFetchValid',
             'False',
             'FetchFailed',
-            set.hasKeySet
+            set.ready
               ? `${error ?? 'fetch failed'} (keeping last good keys)`
               : (error ?? 'fetch failed'),
           )
@@ -201,7 +201,7 @@ export class IssuerRuntime {
   }
 
   private updateReady(): void {
-    const ready = this.isReady()
+    const ready = this.ready
     if (ready) {
       this.conditions.set(
         'Ready',
@@ -213,7 +213,7 @@ export class IssuerRuntime {
       this.conditions.set(
         'Ready',
         'False',
-        this.initialized ? 'NoKeys' : 'NotInitialized',
+        this.discovered ? 'NoKeys' : 'NotInitialized',
         this.lastDiscoveryError ?? this.keys?.lastError ?? 'no key set yet',
       )
     }
@@ -225,7 +225,7 @@ export class IssuerRuntime {
 
   private async loadFromCache(): Promise<void> {
     const dir = this.options.keyCacheDir
-    if (dir === undefined || this.initialized) return
+    if (dir === undefined || this.discovered) return
     let cached
     try {
       cached = await loadCachedKeys(dir, this.issuerHash)
@@ -236,7 +236,7 @@ export class IssuerRuntime {
       )
       return
     }
-    if (this.initialized || this.closed) return
+    if (this.discovered || this.closed) return
     if (
       cached === undefined ||
       cached.issuerURL !== this.issuer.url ||

@@ -70,7 +70,7 @@ export class RemoteKeySet {
   }
 
   /** True once a fetch (or a cached set) has provided a key set. */
-  get hasKeySet(): boolean {
+  get ready(): boolean {
     return this.fetched
   }
 

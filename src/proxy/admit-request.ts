@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Logger } from '../log/logger.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { TokenReviewer } from '../http/token-reviewer.js'
 import { endToEndHeaders, withForwardedFor } from './forward-headers.js'
 import { impersonationHeaders, isImpersonationHeader } from './impersonation-headers.js'
 import type { ProxyErrorCode } from './proxy-errors.js'
@@ -41,7 +41,7 @@ export function logPath(url: string | undefined): string {
 }
 
 export interface AdmitOptions {
-  readonly reviewer: TokenAuthenticator
+  readonly reviewer: TokenReviewer
   readonly logger: Logger
   /** `Bearer <the proxy's own token>` for the API server. */
   readonly upstreamAuthorization: () => string
@@ -74,7 +74,7 @@ export async function admitRequest(req: IncomingMessage, opts: AdmitOptions): Pr
         : 'ERR_UNAUTHORIZED',
       credential.problem,
     )
-  const outcome = await opts.reviewer.authenticate(credential.token)
+  const outcome = await opts.reviewer.review(credential.token, [])
   if (outcome.kind !== 'authenticated')
     return refuse(
       'ERR_UNAUTHORIZED',

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.js'
 import { createTlsServer, InFlight, listen, type TlsMaterial } from '../http/tls-server.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { TokenReviewer } from '../http/token-reviewer.js'
 import { admitRequest } from './admit-request.js'
 import { forwardRequest } from './forward-request.js'
 import { forwardUpgrade, Tunnels } from './forward-upgrade.js'
@@ -17,7 +17,7 @@ import type { Upstream } from './upstream.js'
 import type https from 'node:https'
 
 export interface ProxyServerOptions {
-  readonly reviewer: TokenAuthenticator
+  readonly reviewer: TokenReviewer
   readonly upstream: Upstream
   readonly logger: Logger
   readonly tls: TlsMaterial

@@ -66,7 +66,7 @@ export class RevocationReloader {
           'reading the revocation list failed',
         ),
     })
-    await this.#watcher.ready
+    await this.#watcher.baselineRead
   }
 
   /** Considers new file content (called by the watcher; public for tests). */

@@ -27,16 +27,16 @@ export interface WatchFileOptions {
 /** A running watcher. */
 export interface FileWatcher {
   /** Settles once the baseline has been read (or the first read failed). */
-  readonly ready: Promise<void>
-  /** Re-reads now (serialised with other checks); resolves when that check has finished. */
-  check(): Promise<void>
+  readonly baselineRead: Promise<void>
+  /** Re-reads now (serialised with other reads); resolves when that read has finished. */
+  reread(): Promise<void>
   /** Stops notifications and polling; idempotent. */
   close(): void
 }
 
 const DEFAULTS = { pollIntervalMs: 1000, debounceMs: 100 } as const
 
-function checkOption(name: string, value: number): number {
+function positiveOption(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new TypeError(`"${name}" option must be a non-negative integer, got ${String(value)}`)
   }
@@ -88,7 +88,7 @@ export function watchFile(
 
 /**
  * Like {@link watchFile} for files that belong together (a TLS certificate and
- * its key): all are read in one check and delivered together, in the order of
+ * its key): all are read in one pass and delivered together, in the order of
  * `paths`, when any of them changed; nothing is delivered while any is unreadable.
  * Files replaced one after the other may be delivered as a mismatched pair
  * in between; the consumer must then keep what it had, and the next change
@@ -100,11 +100,11 @@ export function watchFiles(
   options: WatchFileOptions = {},
 ): FileWatcher {
   if (paths.length === 0) throw new TypeError('"paths" must name at least one file')
-  const pollIntervalMs = checkOption(
+  const pollIntervalMs = positiveOption(
     'pollIntervalMs',
     options.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
   )
-  const debounceMs = checkOption('debounceMs', options.debounceMs ?? DEFAULTS.debounceMs)
+  const debounceMs = positiveOption('debounceMs', options.debounceMs ?? DEFAULTS.debounceMs)
   const useFsWatch = options.useFsWatch ?? true
   const onError = options.onError ?? (() => {})
   const absolute = paths.map((p) => resolve(p))
@@ -133,7 +133,7 @@ export function watchFiles(
     if (debounce !== undefined) clearTimeout(debounce)
     debounce = setTimeout(() => {
       debounce = undefined
-      void check()
+      void reread()
     }, debounceMs)
     debounce.unref()
   }
@@ -148,7 +148,7 @@ export function watchFiles(
     }
   }
 
-  // Which directories to listen on moves with the symlinks (a new ..data target), so recompute them per check.
+  // Which directories to listen on moves with the symlinks (a new ..data target), so recompute them per read.
   const refreshWatches = async (): Promise<void> => {
     if (!useFsWatch || closed) return
     const wanted = new Set<string>()
@@ -167,7 +167,7 @@ export function watchFiles(
       try {
         const watcher = watch(dir, { persistent: false }, schedule)
         watcher.on('error', () => {
-          // The directory went away (an old ..data target); the next check re-establishes watches.
+          // The directory went away (an old ..data target); the next read re-establishes watches.
           if (watchers.get(dir) === watcher) unwatch(dir)
           schedule()
         })
@@ -205,7 +205,7 @@ export function watchFiles(
     }
   }
 
-  const check = (): Promise<void> => {
+  const reread = (): Promise<void> => {
     if (closed) return Promise.resolve()
     if (running !== undefined) {
       again = true
@@ -226,13 +226,13 @@ export function watchFiles(
     return running
   }
 
-  const poll = pollIntervalMs > 0 ? setInterval(() => void check(), pollIntervalMs) : undefined
+  const poll = pollIntervalMs > 0 ? setInterval(() => void reread(), pollIntervalMs) : undefined
   poll?.unref()
-  const ready = check()
+  const baselineRead = reread()
 
   return {
-    ready,
-    check,
+    baselineRead,
+    reread,
     close(): void {
       if (closed) return
       closed = true

@@ -46,7 +46,7 @@ export interface ConfigReloaderOptions {
 }
 
 /** Discovery succeeded: kube-apiserver's per-authenticator health check. */
-export function discoveryDone(status: IssuerStatus): boolean {
+export function isDiscovered(status: IssuerStatus): boolean {
   return status.conditions.some((c) => c.type === 'DiscoveryValid' && c.status === 'True')
 }
 
@@ -98,7 +98,7 @@ export class ConfigReloader {
           'reading the authentication config failed',
         ),
     })
-    await this.#watcher.ready
+    await this.#watcher.baselineRead
   }
 
   /** Considers new file content (called by the watcher; public for tests). */
@@ -145,7 +145,7 @@ export class ConfigReloader {
           path: this.#opts.path,
           notReady: next
             .issuers()
-            .filter((s) => !discoveryDone(s))
+            .filter((s) => !isDiscovered(s))
             .map((s) => s.url),
           retryMs,
         },
@@ -184,7 +184,7 @@ export class ConfigReloader {
     const deadline = Date.now() + (this.#opts.readyTimeoutMs ?? 60_000)
     for (;;) {
       if (this.#closed || generation !== this.#generation) return false
-      if (auth.issuers().every(discoveryDone)) return true
+      if (auth.issuers().every(isDiscovered)) return true
       if (Date.now() >= deadline) return false
       await new Promise((r) => setTimeout(r, 50))
     }

@@ -10,6 +10,7 @@ import type { WebhookMetrics } from '../metrics/registry.js'
 import { applyRevocationList } from '../revocation/apply.js'
 import type { RevocationList } from '../revocation/revocation-list.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
+import type { TokenReviewer } from '../http/token-reviewer.js'
 import type { TokenAuthenticator } from '../token/types.js'
 import { createReviewLog } from './review-log.js'
 
@@ -25,18 +26,16 @@ export interface ReviewerOptions {
   readonly clock?: Clock
 }
 
-export function createReviewer(opts: ReviewerOptions): TokenAuthenticator {
+export function createReviewer(opts: ReviewerOptions): TokenReviewer {
   const { cache, metrics, revocations } = opts
   const log = createReviewLog(opts.logger)
   const clock = opts.clock ?? systemClock
-  const compute = async (token: string) => {
-    const outcome = await opts.current().authenticate(token)
-    return { outcome, exp: outcome.kind === 'authenticated' ? outcome.exp : undefined }
-  }
   return {
-    async authenticate(token, audiences = []) {
+    async review(token, audiences) {
       const started = performance.now()
-      const reviewed = await cache.review(token, audiences, () => compute(token))
+      const reviewed = await cache.getOrCompute(token, audiences, () =>
+        opts.current().authenticate(token),
+      )
       const { hit } = reviewed
       const outcome =
         revocations === undefined

@@ -9,12 +9,12 @@ import type { SecurityHeaders } from '../http/security-headers.js'
 import type { TlsMaterial } from '../http/tls-server.js'
 import type { Logger } from '../log/logger.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { TokenReviewer } from '../http/token-reviewer.js'
 
 /** What the assembly hands the secure port's server. */
 export interface SecurePortParts {
   /** The result cache in front of the authenticator in force: the shared review path. */
-  readonly reviewer: TokenAuthenticator
+  readonly reviewer: TokenReviewer
   readonly logger: Logger
   readonly tls: TlsMaterial
   readonly securityHeaders: SecurityHeaders

@@ -105,7 +105,7 @@ export function watchTlsMaterial(opts: TlsReloaderOptions): TlsWatcher {
     )
   }
   return {
-    ready: Promise.all(watchers.map((w) => w.ready)).then(() => undefined),
+    ready: Promise.all(watchers.map((w) => w.baselineRead)).then(() => undefined),
     close: () => {
       for (const w of watchers) w.close()
     },

@@ -14,7 +14,7 @@ import {
 import type { IssuerStatus } from '../issuer/issuer-status.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
-import { JwtAuthenticator } from './jwt-authenticator.js'
+import { IssuerAuthenticator } from './issuer-authenticator.js'
 import type { AuthenticatorObserver } from './observer.js'
 import { reject, toRejection } from './rejection.js'
 import { TokenRejected, type AuthOutcome, type TokenAuthenticator } from './types.js'
@@ -53,7 +53,7 @@ export interface ConfigAuthenticator extends TokenAuthenticator {
   /** Per-issuer state for `/readyz?verbose`, in config order. */
   issuers(): IssuerStatus[]
   /** Resolves once every issuer has finished its first discovery attempt (success or failure), or after timeoutMs. For the `check` command. */
-  settled(timeoutMs: number): Promise<void>
+  waitForFirstAttempts(timeoutMs: number): Promise<void>
   /** Stops timers and aborts fetches (issuers handed to a newer authenticator stay alive there). */
   close(): Promise<void>
 }
@@ -108,8 +108,8 @@ function sha256(text: string): string {
 }
 
 class ConfigAuthenticatorImpl implements ConfigAuthenticator {
-  readonly byIssuer = new Map<string, JwtAuthenticator>()
-  readonly ordered: JwtAuthenticator[] = []
+  readonly byIssuer = new Map<string, IssuerAuthenticator>()
+  readonly ordered: IssuerAuthenticator[] = []
   /** Runtimes by fetch key, for hand-over on reload. */
   readonly runtimes = new Map<string, IssuerRuntime>()
   private readonly distributed = new Map<string, IssuerRuntime>()
@@ -128,7 +128,7 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
           ? warm.retain()
           : new IssuerRuntime(entry.issuer, entry.issuerHash, options.runtime)
       this.runtimes.set(key, runtime)
-      const authenticator = new JwtAuthenticator(entry, runtime, {
+      const authenticator = new IssuerAuthenticator(entry, runtime, {
         clock: options.clock,
         observer: options.observer,
         distributedVerifier: (iss) => this.verifierFor(iss, entry.issuer),
@@ -184,13 +184,13 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
     return this.ordered.map((a) => a.runtime.status())
   }
 
-  async settled(timeoutMs: number): Promise<void> {
+  async waitForFirstAttempts(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs)
       timer.unref()
     })
-    await Promise.race([Promise.all(this.ordered.map((a) => a.runtime.firstAttempt)), timeout])
+    await Promise.race([Promise.all(this.ordered.map((a) => a.runtime.firstAttemptDone)), timeout])
     if (timer !== undefined) clearTimeout(timer)
   }
 
@@ -253,7 +253,7 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
       })
       this.distributed.set(key, runtime)
     }
-    await runtime.firstAttempt
+    await runtime.firstAttemptDone
     const keys = runtime.keySet
     if (keys === undefined)
       return { error: `verifier not initialized for issuer: ${goQuote(redactURL(iss))}` }
@@ -269,7 +269,7 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
   private evictDistributed(): void {
     let victim: string | undefined
     for (const [key, runtime] of this.distributed) {
-      if (!runtime.initialized) {
+      if (!runtime.discovered) {
         victim = key
         break
       }

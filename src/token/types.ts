@@ -100,10 +100,5 @@ export type AuthOutcome =
 
 /** Anything that turns a bearer token into an outcome; never throws for a bad token. */
 export interface TokenAuthenticator {
-  /**
-   * `audiences` are the TokenReview's `spec.audiences` (the API server's own
-   * audiences, not OIDC client ids): they never change the outcome, but a
-   * caching wrapper keys on them as kube-apiserver's token cache does.
-   */
-  authenticate(token: string, audiences?: readonly string[]): Promise<AuthOutcome>
+  authenticate(token: string): Promise<AuthOutcome>
 }

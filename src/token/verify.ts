@@ -45,7 +45,7 @@ export function verifierSettings(
 /** The key source verification needs (a RemoteKeySet, or a static set in tests). */
 export type SignatureKeys = Pick<
   RemoteKeySet,
-  'candidates' | 'stale' | 'refetchForToken' | 'lastError' | 'hasKeySet'
+  'candidates' | 'stale' | 'refetchForToken' | 'lastError' | 'ready'
 >
 
 function tryKeys(jws: ParsedJws, alg: SigningAlgorithm, keys: readonly ImportedKey[]): boolean {

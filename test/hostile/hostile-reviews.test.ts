@@ -45,7 +45,7 @@ beforeAll(async () => {
     clock: fixedClock(NOW),
     logger: captureLogger(authLogs),
   })
-  await auth.settled(10_000)
+  await auth.waitForFirstAttempts(10_000)
   w = await startWebhook({ authenticator: auth, bodyLimitBytes: LIMIT })
   token = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S, sub: 'jane' })
 })

@@ -64,7 +64,7 @@ beforeAll(async () => {
     logger: captureLogger(logs),
     maxTokenBytes: MAX_TOKEN_BYTES,
   })
-  await auth.settled(10_000)
+  await auth.waitForFirstAttempts(10_000)
 })
 
 afterAll(async () => {

@@ -39,12 +39,13 @@ describe('integration: CEL libraries in a served configuration', () => {
     const parsed = parseAuthenticationConfig(stringify(config))
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'))
     authenticator = createConfigAuthenticator(parsed.config, { logger: silentLogger })
-    await authenticator.settled(10_000)
+    await authenticator.waitForFirstAttempts(10_000)
     const ca = await createCertificateAuthority({ commonName: 'webhook CA' })
     const serving = await createServerCertificate(ca)
     webhookCa = ca.certPem
+    const direct = authenticator
     webhook = createWebhookServer({
-      authenticator,
+      reviewer: { review: (token) => direct.authenticate(token) },
       logger: silentLogger,
       tls: { cert: serving.certPem, key: serving.keyPem },
     })

@@ -61,7 +61,7 @@ async function authFor(
     minRefetchIntervalMs: REFETCH_INTERVAL_MS,
   })
   open.push({ close: () => auth.close() })
-  await auth.settled(5_000)
+  await auth.waitForFirstAttempts(5_000)
   return auth
 }
 

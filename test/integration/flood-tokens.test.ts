@@ -21,7 +21,7 @@ import {
   createConfigAuthenticator,
   type ConfigAuthenticator,
 } from '../../src/token/authenticator.js'
-import type { TokenAuthenticator } from '../../src/token/types.js'
+import type { TokenReviewer } from '../../src/http/token-reviewer.js'
 import { NOW, VALID_EXP_S } from '../helpers/fixed-clock.js'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
 import { b64url } from '../helpers/tokens.js'
@@ -50,7 +50,7 @@ let issuer: TestIssuer
 let auth: ConfigAuthenticator
 let metrics: WebhookMetrics
 let cache: ResultCache
-let reviewer: TokenAuthenticator
+let reviewer: TokenReviewer
 
 beforeAll(async () => {
   issuer = await startTestIssuer({ keyFamily: 'flood', algorithms: ['RS256'] })
@@ -85,7 +85,7 @@ beforeAll(async () => {
     clock: fixedClock(NOW),
     observer: metricsObserver(metrics),
   })
-  await auth.settled(10_000)
+  await auth.waitForFirstAttempts(10_000)
   cache = new ResultCache({
     ttlMs: 3_600_000,
     maxEntries: MAX_ENTRIES,
@@ -104,7 +104,7 @@ afterAll(async () => {
 describe('a flood of distinct invalid tokens', () => {
   it(`${FLOOD} tokens: bounded memory and cache, good review still cached, ~1 JWKS fetch per second`, async () => {
     const good = issuer.sign({ iss: issuer.url, aud: 'my-client', exp: VALID_EXP_S, sub: 'jane' })
-    expect((await reviewer.authenticate(good)).kind).toBe('authenticated')
+    expect((await reviewer.review(good, [])).kind).toBe('authenticated')
 
     // Half claim the configured issuer with an unknown kid (the costly path: a
     // refetch candidate), half an unknown issuer (answered "not mine").
@@ -122,7 +122,7 @@ describe('a flood of distinct invalid tokens', () => {
           j % 2 === 0
             ? `${header}.${b64url(`{"iss":${JSON.stringify(issuer.url)},"aud":"my-client","exp":${VALID_EXP_S},"sub":"m","jti":"${j}"}`)}.${signature}`
             : `${foreign}.${b64url(`{"iss":"https://elsewhere.example/${j}","exp":${VALID_EXP_S}}`)}.${signature}`
-        pending.push(reviewer.authenticate(token))
+        pending.push(reviewer.review(token, []))
       }
       await Promise.all(pending)
     }
@@ -142,7 +142,7 @@ describe('a flood of distinct invalid tokens', () => {
       'kube_oidc_webhook_cache_requests_total',
       '{result="hit"}',
     )
-    expect((await reviewer.authenticate(good)).kind).toBe('authenticated')
+    expect((await reviewer.review(good, [])).kind).toBe('authenticated')
     const text = await metrics.render()
     expect(metricValue(text, 'kube_oidc_webhook_cache_requests_total', '{result="hit"}')).toBe(
       hitsBefore + 1,

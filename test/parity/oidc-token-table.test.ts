@@ -189,7 +189,7 @@ describe('oidc_test.go TestToken parity', () => {
       discoveryRetryMs: 60_000,
     })
     try {
-      await auth.settled(10_000)
+      await auth.waitForFirstAttempts(10_000)
       const claims = substitute(c.claims ?? {}, server.url)
       const token = await sign(c.signingKey ?? DEFAULT_KEY, claims)
       expect(summarize(await auth.authenticate(token))).toEqual(expected(c, server.url))

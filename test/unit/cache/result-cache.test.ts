@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import {
   ResultCache,
   reviewCacheKey,
-  type ComputedOutcome,
+  type CachedReview,
   type ResultCacheOptions,
 } from '../../../src/cache/result-cache.js'
 import type { Clock } from '../../../src/runtime/clock.js'
@@ -37,6 +37,31 @@ function rejected(issuer: string, transient = false): AuthOutcome {
 }
 
 const NOT_MINE: AuthOutcome = { kind: 'not-mine' }
+
+/** An outcome and the token's `exp`, as the tables below spell them. */
+interface ComputedOutcome {
+  outcome: AuthOutcome
+  exp?: number | undefined
+}
+
+/**
+ * `cache.getOrCompute` with the `exp` of the table put on the outcome itself,
+ * where the cache reads it; not enumerable, so the tables compare outcomes
+ * without it.
+ */
+function review(
+  cache: ResultCache,
+  token: string,
+  audiences: readonly string[],
+  compute: () => Promise<ComputedOutcome>,
+): Promise<CachedReview> {
+  return cache.getOrCompute(token, audiences, async () => {
+    const { outcome, exp } = await compute()
+    if (outcome.kind === 'authenticated' && exp !== undefined)
+      Object.defineProperty(outcome, 'exp', { value: exp, enumerable: false, configurable: true })
+    return outcome
+  })
+}
 
 /** A compute callback that counts its calls and answers from a fixed value. */
 function counting(result: ComputedOutcome): {
@@ -96,13 +121,13 @@ describe('ResultCache options', () => {
   })
 })
 
-describe('ResultCache.review', () => {
+describe('ResultCache.getOrCompute', () => {
   it('answers a repeat from the cache with the same outcome object', async () => {
     const { cache } = makeCache()
     const outcome = authenticated(ISSUER_A, 'alice')
     const c = counting({ outcome, exp: NOW_S + 3600 })
-    const first = await cache.review('tok', ['aud'], c.fn)
-    const second = await cache.review('tok', ['aud'], c.fn)
+    const first = await review(cache, 'tok', ['aud'], c.fn)
+    const second = await review(cache, 'tok', ['aud'], c.fn)
     expect(first).toEqual({ outcome, hit: false, coalesced: false })
     expect(second.hit).toBe(true)
     expect(second.outcome).toBe(outcome)
@@ -119,8 +144,8 @@ describe('ResultCache.review', () => {
   it('keeps separate entries for different audiences', async () => {
     const { cache } = makeCache()
     const c = counting({ outcome: authenticated(ISSUER_A, 'alice'), exp: NOW_S + 3600 })
-    await cache.review('tok', ['a'], c.fn)
-    const other = await cache.review('tok', ['b'], c.fn)
+    await review(cache, 'tok', ['a'], c.fn)
+    const other = await review(cache, 'tok', ['b'], c.fn)
     expect(other.hit).toBe(false)
     expect(c.calls()).toBe(2)
   })
@@ -142,9 +167,9 @@ describe('ResultCache.review', () => {
     const { cache, clock } = makeCache({ ttlMs })
     const exp = expIn === undefined ? undefined : NOW_S + expIn
     const c = counting({ outcome: authenticated(ISSUER_A, 'alice'), exp })
-    await cache.review('tok', [], c.fn)
+    await review(cache, 'tok', [], c.fn)
     clock.advance(step)
-    const second = await cache.review('tok', [], c.fn)
+    const second = await review(cache, 'tok', [], c.fn)
     expect(second.hit).toBe(hit)
     expect(c.calls()).toBe(hit ? 1 : 2)
   })
@@ -161,8 +186,8 @@ describe('ResultCache.review', () => {
   ])('$name', async ({ outcome, hit, neg }) => {
     const { cache } = makeCache()
     const c = counting({ outcome })
-    await cache.review('tok', [], c.fn)
-    const second = await cache.review('tok', [], c.fn)
+    await review(cache, 'tok', [], c.fn)
+    const second = await review(cache, 'tok', [], c.fn)
     expect(second.hit).toBe(hit)
     expect(cache.stats().negativeEntries).toBe(neg)
     expect(cache.stats().positiveEntries).toBe(0)
@@ -171,44 +196,44 @@ describe('ResultCache.review', () => {
   it('expires negative entries after the negative TTL', async () => {
     const { cache, clock } = makeCache({ ttlMs: 10000, negativeTtlMs: 2000 })
     const c = counting({ outcome: NOT_MINE })
-    await cache.review('tok', [], c.fn)
+    await review(cache, 'tok', [], c.fn)
     clock.advance(2000)
-    expect((await cache.review('tok', [], c.fn)).hit).toBe(true)
+    expect((await review(cache, 'tok', [], c.fn)).hit).toBe(true)
     clock.advance(1)
-    expect((await cache.review('tok', [], c.fn)).hit).toBe(false)
+    expect((await review(cache, 'tok', [], c.fn)).hit).toBe(false)
   })
 
   it('a flood of distinct bad tokens does not evict good entries', async () => {
     const { cache } = makeCache({ maxEntries: 10, negativeMaxEntries: 5 })
     const good = counting({ outcome: authenticated(ISSUER_A, 'alice'), exp: NOW_S + 3600 })
-    for (let i = 0; i < 10; i++) await cache.review(`good-${i}`, [], good.fn)
+    for (let i = 0; i < 10; i++) await review(cache, `good-${i}`, [], good.fn)
     for (let i = 0; i < 1000; i++) {
-      await cache.review(`bad-${i}`, [], async () => ({ outcome: rejected(ISSUER_A) }))
+      await review(cache, `bad-${i}`, [], async () => ({ outcome: rejected(ISSUER_A) }))
     }
     expect(cache.stats().positiveEntries).toBe(10)
     expect(cache.stats().negativeEntries).toBe(5)
     for (let i = 0; i < 10; i++)
-      expect((await cache.review(`good-${i}`, [], good.fn)).hit).toBe(true)
+      expect((await review(cache, `good-${i}`, [], good.fn)).hit).toBe(true)
     expect(good.calls()).toBe(10)
   })
 
   it('bounds authenticated entries by maxEntries, evicting the least recently used', async () => {
     const { cache } = makeCache({ maxEntries: 2 })
     const c = counting({ outcome: authenticated(ISSUER_A, 'alice'), exp: NOW_S + 3600 })
-    await cache.review('t1', [], c.fn)
-    await cache.review('t2', [], c.fn)
-    await cache.review('t1', [], c.fn) // t1 now most recent
-    await cache.review('t3', [], c.fn) // evicts t2
-    expect((await cache.review('t1', [], c.fn)).hit).toBe(true)
-    expect((await cache.review('t2', [], c.fn)).hit).toBe(false)
+    await review(cache, 't1', [], c.fn)
+    await review(cache, 't2', [], c.fn)
+    await review(cache, 't1', [], c.fn) // t1 now most recent
+    await review(cache, 't3', [], c.fn) // evicts t2
+    expect((await review(cache, 't1', [], c.fn)).hit).toBe(true)
+    expect((await review(cache, 't2', [], c.fn)).hit).toBe(false)
     expect(cache.stats().positiveEntries).toBe(2)
   })
 
   it('with TTL 0 computes every time and stores nothing', async () => {
     const { cache } = makeCache({ ttlMs: 0 })
     const c = counting({ outcome: authenticated(ISSUER_A, 'alice'), exp: NOW_S + 3600 })
-    await cache.review('tok', [], c.fn)
-    const second = await cache.review('tok', [], c.fn)
+    await review(cache, 'tok', [], c.fn)
+    const second = await review(cache, 'tok', [], c.fn)
     expect(cache.enabled).toBe(false)
     expect(second).toEqual({
       outcome: authenticated(ISSUER_A, 'alice'),
@@ -246,7 +271,7 @@ describe('ResultCache single-flight', () => {
     const gate = deferred<ComputedOutcome>()
     let calls = 0
     const compute = (): Promise<ComputedOutcome> => (calls++, gate.promise)
-    const pending = Array.from({ length: 5 }, () => cache.review('tok', ['aud'], compute))
+    const pending = Array.from({ length: 5 }, () => review(cache, 'tok', ['aud'], compute))
     const outcome = authenticated(ISSUER_A, 'alice')
     gate.resolve({ outcome, exp: NOW_S + 3600 })
     const results = await Promise.all(pending)
@@ -266,13 +291,13 @@ describe('ResultCache single-flight', () => {
     const gate = deferred<ComputedOutcome>()
     let calls = 0
     const compute = (): Promise<ComputedOutcome> => (calls++, gate.promise)
-    const pending = [cache.review('tok', [], compute), cache.review('tok', [], compute)]
+    const pending = [review(cache, 'tok', [], compute), review(cache, 'tok', [], compute)]
     gate.reject(new Error('boom'))
     const settled = await Promise.allSettled(pending)
     expect(
       settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.status)),
     ).toEqual(['boom', 'boom'])
-    const after = await cache.review('tok', [], async () => ({ outcome: NOT_MINE }))
+    const after = await review(cache, 'tok', [], async () => ({ outcome: NOT_MINE }))
     expect(after).toEqual({ outcome: NOT_MINE, hit: false, coalesced: false })
     expect(calls).toBe(1)
   })
@@ -282,18 +307,18 @@ describe('ResultCache single-flight', () => {
     const compute = (): Promise<ComputedOutcome> => {
       throw new Error('sync boom')
     }
-    await expect(cache.review('tok', [], compute)).rejects.toThrow('sync boom')
+    await expect(review(cache, 'tok', [], compute)).rejects.toThrow('sync boom')
     expect(cache.stats().positiveEntries + cache.stats().negativeEntries).toBe(0)
   })
 
   it('does not store a computation that started before dropIssuer', async () => {
     const { cache } = makeCache()
     const gate = deferred<ComputedOutcome>()
-    const pending = cache.review('tok', [], () => gate.promise)
+    const pending = review(cache, 'tok', [], () => gate.promise)
     cache.dropIssuer(ISSUER_A)
     gate.resolve({ outcome: authenticated(ISSUER_A, 'old-config'), exp: NOW_S + 3600 })
     await pending
-    const after = await cache.review('tok', [], async () => ({
+    const after = await review(cache, 'tok', [], async () => ({
       outcome: authenticated(ISSUER_A, 'new-config'),
       exp: NOW_S + 3600,
     }))
@@ -304,17 +329,17 @@ describe('ResultCache single-flight', () => {
 
 describe('ResultCache.dropIssuer and clear', () => {
   async function fill(cache: ResultCache): Promise<void> {
-    await cache.review('a-ok', [], async () => ({
+    await review(cache, 'a-ok', [], async () => ({
       outcome: authenticated(ISSUER_A, 'a'),
       exp: NOW_S + 60,
     }))
-    await cache.review('a-bad', [], async () => ({ outcome: rejected(ISSUER_A) }))
-    await cache.review('b-ok', [], async () => ({
+    await review(cache, 'a-bad', [], async () => ({ outcome: rejected(ISSUER_A) }))
+    await review(cache, 'b-ok', [], async () => ({
       outcome: authenticated(ISSUER_B, 'b'),
       exp: NOW_S + 60,
     }))
-    await cache.review('b-bad', [], async () => ({ outcome: rejected(ISSUER_B) }))
-    await cache.review('other', [], async () => ({ outcome: NOT_MINE }))
+    await review(cache, 'b-bad', [], async () => ({ outcome: rejected(ISSUER_B) }))
+    await review(cache, 'other', [], async () => ({ outcome: NOT_MINE }))
   }
 
   it.each([
@@ -327,7 +352,7 @@ describe('ResultCache.dropIssuer and clear', () => {
     expect(cache.dropIssuer(drop)).toBe(removed)
     const hits: string[] = []
     for (const token of ['a-ok', 'a-bad', 'b-ok', 'b-bad', 'other']) {
-      const r = await cache.review(token, [], async () => ({ outcome: NOT_MINE }))
+      const r = await review(cache, token, [], async () => ({ outcome: NOT_MINE }))
       if (r.hit) hits.push(token)
     }
     expect(hits).toEqual(left)

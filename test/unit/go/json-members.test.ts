@@ -150,7 +150,7 @@ const settings = verifierSettings('https://issuer', ['aud'])
 const noKeys = {
   candidates: () => [],
   stale: false,
-  hasKeySet: true,
+  ready: true,
   lastError: undefined,
   refetchForToken: () => undefined,
 }

@@ -110,7 +110,7 @@ export async function startWebhook(
   // As in `serve`: reviews pass through the reviewer (cache off here), which logs each one.
   const target = opts.authenticator ?? fakeAuthenticator
   const webhook = createWebhookServer({
-    authenticator: createReviewer({
+    reviewer: createReviewer({
       current: () => target,
       cache: new ResultCache({ ttlMs: 0 }),
       logger,

@@ -254,7 +254,7 @@ describe('observer, size limit, key cache and hand-over', () => {
     const c2 = parseAuthenticationConfig(text('new-client'))
     if (!c1.ok || !c2.ok) throw new Error('bad config')
     const a1 = createConfigAuthenticator(c1.config, { clock: fixedClock(NOW) })
-    await a1.settled(5000)
+    await a1.waitForFirstAttempts(5000)
     const a2 = createConfigAuthenticator(c2.config, { clock: fixedClock(NOW) }, a1)
     await a1.close()
     stops.push(() => a2.close())

@@ -2,9 +2,23 @@
 import { describe, expect, it } from '@jest/globals'
 import { ESLint } from 'eslint'
 import { join } from 'node:path'
+import tseslint from 'typescript-eslint'
+import { layersPlugin } from '../../../scripts/eslint/layers.mjs'
 
 const root = process.cwd()
-const eslint = new ESLint({ cwd: root })
+// The rule alone, without the type-aware rules (they need files on disk).
+const eslint = new ESLint({
+  cwd: root,
+  overrideConfigFile: true,
+  overrideConfig: [
+    {
+      files: ['src/**/*.ts'],
+      languageOptions: { parser: tseslint.parser },
+      plugins: { layers: layersPlugin },
+      rules: { 'layers/downward-imports': 'error' },
+    },
+  ],
+})
 
 async function layerMessages(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(root, file) })
@@ -14,6 +28,14 @@ async function layerMessages(file: string, code: string): Promise<string[]> {
 }
 
 describe('layers/downward-imports', () => {
+  it('is on for every file under src/ in the project config', async () => {
+    const project = new ESLint({ cwd: root })
+    const config = (await project.calculateConfigForFile(join(root, 'src/token/verify.ts'))) as {
+      rules: Record<string, unknown>
+    }
+    expect(config.rules['layers/downward-imports']).toEqual([2])
+  })
+
   it.each([
     ['src/issuer/x.ts', "import type { RejectReason } from '../token/types.js'\n", 'src/token/'],
     ['src/go/x.ts', "export { a } from '../config/field-error.js'\n", 'src/config/'],

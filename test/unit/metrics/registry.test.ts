@@ -295,16 +295,14 @@ describe('WebhookMetrics', () => {
     const m = makeMetrics()
     const cache = new ResultCache({ clock: fixedClock(NOW) })
     m.observeCache(cache)
-    await cache.review('t1', [], async () => ({ outcome: { kind: 'not-mine' } }))
-    await cache.review('t2', [], async () => ({
-      outcome: {
-        kind: 'authenticated',
-        issuer: ISSUER,
-        user: { username: 'a', uid: '', groups: [], extra: {} },
-      },
+    await cache.getOrCompute('t1', [], async () => ({ kind: 'not-mine' }))
+    await cache.getOrCompute('t2', [], async () => ({
+      kind: 'authenticated',
+      issuer: ISSUER,
+      user: { username: 'a', uid: '', groups: [], extra: {} },
       exp: NOW_S + 60,
     }))
-    await cache.review('t3', [], async () => ({ outcome: { kind: 'not-mine' } }))
+    await cache.getOrCompute('t3', [], async () => ({ kind: 'not-mine' }))
     expect(await seriesOf(m, 'kube_oidc_webhook_cache_entries')).toEqual({
       'kube_oidc_webhook_cache_entries{kind="positive"}': 1,
       'kube_oidc_webhook_cache_entries{kind="negative"}': 2,

@@ -61,7 +61,7 @@ async function record(
     ...options,
   })
   watchers.push(watcher)
-  await watcher.ready
+  await watcher.baselineRead
   return { seen, errors, watcher }
 }
 
@@ -208,7 +208,7 @@ describe('watchFile', () => {
       { pollIntervalMs: 100, debounceMs: 20, onError: (e) => void errors.push(e) },
     )
     watchers.push(watcher)
-    await watcher.ready
+    await watcher.baselineRead
     writeFileSync(path, 'v2\n')
     await waitForCount(seen, 1)
     writeFileSync(path, 'v3\n')
@@ -231,7 +231,7 @@ describe('watchFile', () => {
       { pollIntervalMs: 50, debounceMs: 10 },
     )
     watchers.push(watcher)
-    await watcher.ready
+    await watcher.baselineRead
     writeFileSync(path, 'v2\n')
     await waitForCount(events, 1)
     writeFileSync(path, 'v3\n')
@@ -255,7 +255,7 @@ describe('watchFile', () => {
     const { seen, watcher } = await record(path, { pollIntervalMs: 0, useFsWatch: false })
     writeFileSync(path, 'v2\n')
     expect(seen).toEqual([])
-    await watcher.check()
+    await watcher.reread()
     expect(seen).toEqual(['v2\n'])
   })
 
@@ -288,7 +288,7 @@ describe('watchFiles', () => {
       options,
     )
     watchers.push(watcher)
-    await watcher.ready
+    await watcher.baselineRead
     return seen
   }
 

@@ -36,7 +36,7 @@ class FakeAuthenticator implements ConfigAuthenticator {
       }
     })
   }
-  async settled() {}
+  async waitForFirstAttempts() {}
   async close() {
     this.closed = true
   }

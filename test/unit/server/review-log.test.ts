@@ -20,6 +20,7 @@ import { EXPIRED_S, VALID_EXP_S, at } from '../../helpers/fixed-clock.js'
 import { startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'
 import { hs256Jwt, type Json } from '../../helpers/tokens.js'
 import { authenticatorFor, entryFor } from '../token/authenticator-helpers.js'
+import type { TokenReviewer } from '../../../src/http/token-reviewer.js'
 
 let issuer: TestIssuer
 let auth: ConfigAuthenticator
@@ -241,7 +242,7 @@ function expected(want: (string | boolean)[][]): [string, unknown][] {
 }
 
 /** The reviewer as `serve` builds it, logging to `logger`. */
-function reviewerFor(logger: Logger, current: TokenAuthenticator = auth): TokenAuthenticator {
+function reviewerFor(logger: Logger, current: TokenAuthenticator = auth): TokenReviewer {
   return createReviewer({ current: () => current, cache: new ResultCache(), logger })
 }
 
@@ -258,7 +259,7 @@ describe('token review log line', () => {
     const { logger, lines } = capture()
     const reviewer = reviewerFor(logger)
     const token = c.token()
-    await reviewer.authenticate(token, ['api'])
+    await reviewer.review(token, ['api'])
     expect(lines).toHaveLength(1)
     expect(fieldsOf(lines[0] ?? '')).toEqual(expected(c.want))
     expectNoTokenIn(lines.join(''), token)
@@ -268,13 +269,13 @@ describe('token review log line', () => {
     const { logger, lines } = capture()
     const reviewer = reviewerFor(logger)
     const token = issuer.sign(claims())
-    await reviewer.authenticate(token, ['api'])
-    await reviewer.authenticate(token, ['api'])
+    await reviewer.review(token, ['api'])
+    await reviewer.review(token, ['api'])
     const rejectedToken = issuer.sign(claims({ deny: true }))
-    await reviewer.authenticate(rejectedToken, ['api'])
-    await reviewer.authenticate(rejectedToken, ['api'])
-    await reviewer.authenticate('not-a-jwt', [])
-    await reviewer.authenticate('not-a-jwt', [])
+    await reviewer.review(rejectedToken, ['api'])
+    await reviewer.review(rejectedToken, ['api'])
+    await reviewer.review('not-a-jwt', [])
+    await reviewer.review('not-a-jwt', [])
     expect(lines.map(fieldsOf)).toEqual(
       [
         authenticated('jane'),
@@ -298,7 +299,7 @@ describe('token review log line', () => {
         issuer: issuer.url,
         rejection: new TokenRejected(reason, 'verify', message),
       }
-      await reviewerFor(logger, { authenticate: async () => outcome }).authenticate('t', [])
+      await reviewerFor(logger, { authenticate: async () => outcome }).review('t', [])
     }
     expect(lines.map(fieldsOf)).toEqual(
       REJECT_REASONS.map((reason) => expected(rejected(reason, 'verify', message))),
@@ -307,7 +308,7 @@ describe('token review log line', () => {
 
   it('nothing is written at warn', async () => {
     const { logger, lines } = capture('warn')
-    await reviewerFor(logger).authenticate(issuer.sign(claims()), [])
+    await reviewerFor(logger).review(issuer.sign(claims()), [])
     expect(lines).toEqual([])
   })
 })

@@ -70,17 +70,17 @@ function setup() {
 describe('reviewer with a revocation list', () => {
   it('refuses a cached token once the list names it, and accepts it again once the list does not', async () => {
     const t = setup()
-    expect((await t.reviewer.authenticate('jane')).kind).toBe('authenticated')
-    expect((await t.reviewer.authenticate('jane')).kind).toBe('authenticated')
+    expect((await t.reviewer.review('jane', [])).kind).toBe('authenticated')
+    expect((await t.reviewer.review('jane', [])).kind).toBe('authenticated')
     expect(t.inner.calls).toBe(1)
 
     t.setList(listOf([{ issuer: ISSUER, subject: 'jane' }]))
-    const refused = await t.reviewer.authenticate('jane')
+    const refused = await t.reviewer.review('jane', [])
     expect(refused.kind === 'rejected' && refused.rejection.reason).toBe('revoked')
-    expect((await t.reviewer.authenticate('bob')).kind).toBe('authenticated')
+    expect((await t.reviewer.review('bob', [])).kind).toBe('authenticated')
 
     t.setList(RevocationList.EMPTY)
-    expect((await t.reviewer.authenticate('jane')).kind).toBe('authenticated')
+    expect((await t.reviewer.review('jane', [])).kind).toBe('authenticated')
     // Every answer for jane came from the one verification: the cache keeps the authenticated outcome.
     expect(t.inner.calls).toBe(2)
   })
@@ -96,16 +96,16 @@ describe('reviewer with a revocation list', () => {
         },
       ]),
     )
-    expect((await t.reviewer.authenticate('jane')).kind).toBe('rejected')
+    expect((await t.reviewer.review('jane', [])).kind).toBe('rejected')
     t.clock.advance(1000)
-    expect((await t.reviewer.authenticate('jane')).kind).toBe('authenticated')
+    expect((await t.reviewer.review('jane', [])).kind).toBe('authenticated')
   })
 
   it('counts the refusal under reason revoked and logs it with the entry, never the token', async () => {
     const t = setup()
     t.setList(listOf([{ issuer: ISSUER, issuedBefore: NOW.toISOString() }]))
-    await t.reviewer.authenticate('jane')
-    await t.reviewer.authenticate('jane')
+    await t.reviewer.review('jane', [])
+    await t.reviewer.review('jane', [])
     const m = parsePrometheusText(await t.metrics.render())
     expect(total(m, 'kube_oidc_webhook_rejections_total', { reason: 'revoked' })).toBe(2)
     expect(total(m, 'kube_oidc_webhook_reviews_total', { result: 'rejected' })).toBe(2)

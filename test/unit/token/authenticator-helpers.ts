@@ -34,7 +34,7 @@ export async function authenticatorFor(
   const parsed = parseAuthenticationConfig(text)
   if (!parsed.ok) throw new Error(`bad test config: ${parsed.errors.join('; ')}`)
   const auth = createConfigAuthenticator(parsed.config, { clock: fixedClock(NOW), ...options })
-  await auth.settled(10_000)
+  await auth.waitForFirstAttempts(10_000)
   return auth
 }
 

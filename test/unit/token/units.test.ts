@@ -129,7 +129,7 @@ describe('verifyToken with a static key set', () => {
     candidates: (kid: string | undefined) =>
       kid === undefined || kid === '' ? set.keys : (set.byKid.get(kid) ?? []),
     stale: false,
-    hasKeySet: true,
+    ready: true,
     lastError: undefined,
     refetchForToken: () => undefined,
   }

@@ -8,7 +8,7 @@ import type { ClaimsActivation, UserActivation } from '../cel/types.js'
 import type { CompiledJWTAuthenticator } from '../config/compiled.js'
 import type { IssuerRuntime } from '../issuer/issuer-runtime.js'
 import type { Clock } from '../runtime/clock.js'
-import { checkClaimRules, checkUserRules } from './check-rules.js'
+import { validateClaimRules, validateUserRules } from './validate-rules.js'
 import { expandDistributedClaims, type DistributedClaimsContext } from './distributed-claims.js'
 import { mapExtra, mapGroups, mapUID, mapUsername } from './map-claims.js'
 import type { AuthenticatorObserver } from './observer.js'
@@ -18,7 +18,7 @@ import type { UntrustedToken } from './untrusted-issuer.js'
 import { verifierSettings, verifyToken, type VerifierSettings } from './verify.js'
 import type { TokenIdentity, UserInfo } from './types.js'
 
-export interface JwtAuthenticatorDeps {
+export interface IssuerAuthenticatorDeps {
   readonly clock: Clock
   readonly observer?: AuthenticatorObserver | undefined
   /** Verifiers for distributed-claim JWTs of other issuers. */
@@ -27,14 +27,14 @@ export interface JwtAuthenticatorDeps {
   readonly distributedClaimsTimeoutMs: number
 }
 
-export class JwtAuthenticator {
+export class IssuerAuthenticator {
   readonly settings: VerifierSettings
   private readonly groupsClaim: string | undefined
 
   constructor(
     readonly config: CompiledJWTAuthenticator,
     readonly runtime: IssuerRuntime,
-    private readonly deps: JwtAuthenticatorDeps,
+    private readonly deps: IssuerAuthenticatorDeps,
   ) {
     this.settings = verifierSettings(config.issuer.url, config.issuer.audiences)
     const groups = config.claimMappings.groups
@@ -93,10 +93,10 @@ export class JwtAuthenticator {
     const groups = mapGroups(mappings.groups, claims, claimsActivation)
     const uid = mapUID(mappings.uid, claims, claimsActivation)
     const extra = mapExtra(mappings.extra, claims, claimsActivation)
-    checkClaimRules(this.config.claimValidationRules, claims, claimsActivation)
+    validateClaimRules(this.config.claimValidationRules, claims, claimsActivation)
     const user: UserInfo = { username, uid, groups, extra }
     let userActivation: UserActivation | undefined
-    checkUserRules(
+    validateUserRules(
       this.config.userValidationRules,
       () => (userActivation ??= toUserActivation(user)),
     )

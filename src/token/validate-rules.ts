@@ -38,7 +38,7 @@ function checkResults(
   })
 }
 
-export function checkClaimRules(
+export function validateClaimRules(
   rules: readonly CompiledClaimValidationRule[],
   claims: Claims,
   activation: ActivationSource,
@@ -81,7 +81,7 @@ export function checkClaimRules(
   checkResults(celRules, values, prefix, 'claim_rule_failed', 'claim-rules')
 }
 
-export function checkUserRules(
+export function validateUserRules(
   rules: readonly CompiledUserValidationRule[],
   activation: () => UserActivation,
 ): void {
