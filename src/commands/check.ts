@@ -55,7 +55,7 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
     io.stderr.write(`${keyCacheProblem}\n`)
     return 1
   }
-  const authenticator = await buildAuthenticator(loaded.config, {
+  const authenticator = buildAuthenticator(loaded.config, {
     logger,
     ...(keyCacheDir === undefined ? {} : { keyCacheDir }),
   })

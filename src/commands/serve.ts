@@ -34,7 +34,7 @@ import { captureSecurityHeaders } from '../http/security-headers.js'
 import { listen, type TlsMaterial } from '../http/tls-server.js'
 import { createWebhookServer } from '../http/webhook-server.js'
 import { createLogger, type Logger, type LogLevel } from '../log/logger.js'
-import { createConfigAuthenticator, type ConfigAuthenticator } from '../token/authenticator.js'
+import type { ConfigAuthenticator } from '../token/authenticator.js'
 import type { Sha256Label } from '../metrics/labels.js'
 import type { FlagValues } from '../flags/flags.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
@@ -181,10 +181,11 @@ export async function startServe(
   const metrics = new WebhookMetrics({ apiserverId: hostname() })
   const authenticatorOptions = {
     logger,
+    metrics,
     observer: metricsObserver(metrics),
     ...(opts.keyCacheDir === undefined ? {} : { keyCacheDir: opts.keyCacheDir }),
   }
-  const authenticator: ConfigAuthenticator = await buildAuthenticator(config, authenticatorOptions)
+  const authenticator: ConfigAuthenticator = buildAuthenticator(config, authenticatorOptions)
   const cache = new ResultCache({ ttlMs: opts.cacheTtlMs, maxEntries: opts.cacheMaxEntries })
   metrics.observeCache(cache)
   // Expired entries would otherwise hold their slots until evicted: memory then
@@ -195,7 +196,7 @@ export async function startServe(
   const reloader = new ConfigReloader({
     path: opts.authenticationConfig,
     initial: { config, authenticator, bytes: configBytes },
-    build: (next, previous) => createConfigAuthenticator(next, authenticatorOptions, previous),
+    build: (next, previous) => buildAuthenticator(next, authenticatorOptions, previous),
     cache,
     logger,
     metrics,

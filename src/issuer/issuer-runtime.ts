@@ -7,7 +7,7 @@
  */
 import { redactURL } from '../go/redact-url.js'
 import type { Logger } from '../log/logger.js'
-import type { Clock } from '../runtime/clock.js'
+import type { Clock, MonotonicClock } from '../runtime/clock.js'
 import type { CompiledIssuer } from '../config/compiled.js'
 import type { IssuerObserver } from './issuer-observer.js'
 import { fetchDiscovery, parseDiscovery, type DiscoveryDocument } from './discovery.js'
@@ -15,7 +15,7 @@ import { createHttpClient, type HttpClient } from './http-client.js'
 import { ConditionSet, type IssuerStatus } from './issuer-status.js'
 import { loadCachedKeys, saveCachedKeys } from './key-cache.js'
 import { describeSkippedKey } from './jwk-import.js'
-import { RemoteKeySet } from './key-set.js'
+import { RemoteKeySet, type KeySet } from './key-set.js'
 
 const MAX_LISTED_SKIPPED_KEYS = 5
 
@@ -28,6 +28,12 @@ export interface IssuerRuntimeOptions {
   readonly discoveryRetryMs: number
   readonly keyCacheDir?: string | undefined
   readonly minRefetchIntervalMs?: number | undefined
+  /** Key lifetimes and refetch rate limits (default `performance.now()`). */
+  readonly monotonic?: MonotonicClock | undefined
+  /** The HTTP client for this issuer's discovery, JWKS and distributed claims (default node:https with its CA). */
+  readonly createClient?: ((issuer: CompiledIssuer) => HttpClient) | undefined
+  /** Keys to verify with instead of discovery (Kubernetes' `oidc.Options.KeySet`): ready at once, never fetches. */
+  readonly keySet?: KeySet | undefined
 }
 
 /** What makes two issuers interchangeable on reload: where and how they are fetched. */
@@ -40,6 +46,7 @@ export class IssuerRuntime {
   readonly fetchKey: string
   private discovery: DiscoveryDocument | undefined
   private keys: RemoteKeySet | undefined
+  private readonly staticKeys: KeySet | undefined
   private readonly conditions: ConditionSet
   private refs = 1
   private closed = false
@@ -58,15 +65,26 @@ export class IssuerRuntime {
     private readonly options: IssuerRuntimeOptions,
   ) {
     this.fetchKey = issuerFetchKey(issuer)
-    this.client = createHttpClient({
-      ...(issuer.certificateAuthority !== undefined ? { ca: issuer.certificateAuthority } : {}),
-      timeoutMs: options.fetchTimeoutMs,
-      maxResponseBytes: options.maxResponseBytes,
-    })
+    this.client =
+      options.createClient?.(issuer) ??
+      createHttpClient({
+        ...(issuer.certificateAuthority !== undefined ? { ca: issuer.certificateAuthority } : {}),
+        timeoutMs: options.fetchTimeoutMs,
+        maxResponseBytes: options.maxResponseBytes,
+      })
+    this.staticKeys = options.keySet
     this.conditions = new ConditionSet(() => options.clock.now())
     this.firstAttemptDone = new Promise<void>((resolve) => {
       this.resolveFirstAttempt = resolve
     })
+    if (this.staticKeys !== undefined) {
+      this.lastDiscoveryError = undefined
+      this.conditions.set('DiscoveryValid', 'True', 'StaticKeySet', 'keys given, no discovery')
+      this.conditions.set('JWKSFetchValid', 'True', 'StaticKeySet', 'keys given, no fetch')
+      this.updateReady()
+      this.resolveFirstAttempt()
+      return
+    }
     // With a key cache, cached keys verify from the start, without waiting for a
     // discovery attempt that may hang for the whole fetch timeout during an outage.
     if (options.keyCacheDir !== undefined) void this.loadFromCache().then(() => this.updateReady())
@@ -75,11 +93,11 @@ export class IssuerRuntime {
 
   /** Discovery has succeeded (or a cached document was loaded): tokens may be verified. */
   get discovered(): boolean {
-    return this.keys !== undefined
+    return this.staticKeys !== undefined || this.keys !== undefined
   }
 
-  get keySet(): RemoteKeySet | undefined {
-    return this.keys
+  get keySet(): KeySet | undefined {
+    return this.staticKeys ?? this.keys
   }
 
   retain(): this {
@@ -114,7 +132,7 @@ export class IssuerRuntime {
   }
 
   get ready(): boolean {
-    return this.keys !== undefined && this.keys.ready
+    return this.keySet?.ready === true
   }
 
   private async run(first: boolean): Promise<void> {
@@ -165,6 +183,7 @@ export class IssuerRuntime {
       client: this.client,
       logger: this.options.logger,
       now: () => this.options.clock.now(),
+      ...(this.options.monotonic !== undefined ? { monotonic: this.options.monotonic } : {}),
       ...(this.options.minRefetchIntervalMs !== undefined
         ? { minRefetchIntervalMs: this.options.minRefetchIntervalMs }
         : {}),

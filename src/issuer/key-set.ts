@@ -7,8 +7,8 @@
  */
 import { redactURL } from '../go/redact-url.js'
 import { createHash } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
 import type { Logger } from '../log/logger.js'
+import { systemMonotonicClock, type MonotonicClock } from '../runtime/clock.js'
 import { refreshDelayMs, DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './cache-control.js'
 import type { HttpClient } from './http-client.js'
 import {
@@ -33,6 +33,22 @@ export interface KeySetOptions {
     error: string | undefined,
   ) => void
   readonly now: () => Date
+  /** Key lifetimes and the refetch rate limit (default `performance.now()`). */
+  readonly monotonic?: MonotonicClock
+}
+
+/** The keys a token is verified with: fetched from a JWKS, or static (tests, Kubernetes' `oidc.Options.KeySet`). */
+export interface KeySet {
+  /** True once a key set (possibly empty) is in place. */
+  readonly ready: boolean
+  /** True when the keys are past their lifetime (a refresh failed or is late). */
+  readonly stale: boolean
+  /** Error text of the last failed fetch, cleared on success. */
+  readonly lastError: string | undefined
+  /** The keys a token may be verified with: those with its `kid`, or all when it has none. */
+  candidates(kid: string | undefined): readonly ImportedKey[]
+  /** A refetch for a token whose key is missing; undefined when none may run now. */
+  refetchForToken(): Promise<FetchOutcome> | undefined
 }
 
 export type FetchOutcome = { ok: true } | { ok: false; error: string }
@@ -44,16 +60,17 @@ export function keySetHash(body: Buffer): string {
 
 const EMPTY: ImportedKeySet = { keys: [], byKid: new Map(), skipped: [] }
 
-export class RemoteKeySet {
+export class RemoteKeySet implements KeySet {
   private set: ImportedKeySet = EMPTY
   private fetched = false
-  private expiresAt = 0 // performance.now() ms
+  private expiresAt = 0 // monotonic ms
   private lastAttemptAt = Number.NEGATIVE_INFINITY
   private inflight: Promise<FetchOutcome> | undefined
   private timer: NodeJS.Timeout | undefined
   private closed = false
   private readonly policy: RefreshPolicy
   private readonly minRefetchMs: number
+  private readonly monotonic: MonotonicClock
   /** Error text of the last failed attempt, cleared on success. */
   lastError: string | undefined
   /** When keys were last fetched successfully (injected clock). */
@@ -67,6 +84,7 @@ export class RemoteKeySet {
   ) {
     this.policy = options.refreshPolicy ?? DEFAULT_REFRESH_POLICY
     this.minRefetchMs = options.minRefetchIntervalMs ?? 1000
+    this.monotonic = options.monotonic ?? systemMonotonicClock
   }
 
   /** True once a fetch (or a cached set) has provided a key set. */
@@ -91,7 +109,7 @@ export class RemoteKeySet {
 
   /** True when the keys are past their lifetime (the background refresh failed or is late). */
   get stale(): boolean {
-    return !this.fetched || performance.now() >= this.expiresAt
+    return !this.fetched || this.monotonic.nowMs() >= this.expiresAt
   }
 
   /** Installs a key set from a stored body (key cache) without fetching. */
@@ -106,7 +124,7 @@ export class RemoteKeySet {
   fetch(): Promise<FetchOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'key set closed' })
     if (this.inflight !== undefined) return this.inflight
-    this.lastAttemptAt = performance.now()
+    this.lastAttemptAt = this.monotonic.nowMs()
     const run = this.fetchOnce().finally(() => {
       this.inflight = undefined
     })
@@ -120,7 +138,7 @@ export class RemoteKeySet {
    */
   refetchForToken(): Promise<FetchOutcome> | undefined {
     if (this.inflight !== undefined) return this.inflight
-    if (performance.now() - this.lastAttemptAt < this.minRefetchMs) return undefined
+    if (this.monotonic.nowMs() - this.lastAttemptAt < this.minRefetchMs) return undefined
     return this.fetch()
   }
 
@@ -184,7 +202,7 @@ export class RemoteKeySet {
     this.set = set
     this.fetched = true
     this.lastBody = body
-    this.expiresAt = performance.now() + delay.lifetimeMs
+    this.expiresAt = this.monotonic.nowMs() + delay.lifetimeMs
   }
 
   private schedule(ms: number): void {

@@ -34,10 +34,6 @@ export function metricsObserver(metrics: WebhookMetrics): AuthenticatorObserver 
         keySetHash === undefined ? undefined : label(keySetHash),
       ),
     onVerification: (issuer) => metrics.recordVerification(label(issuer)),
-    onAuthenticated: (issuer, seconds) =>
-      metrics.observeAuthenticatorLatency(label(issuer), 'success', seconds),
-    onRejected: (issuer, seconds) =>
-      metrics.observeAuthenticatorLatency(label(issuer), 'failure', seconds),
     onIssuerReady: (issuer, ready) => metrics.setIssuerReady(label(issuer), ready),
   }
 }

@@ -7,7 +7,7 @@
  * Throws `VerifyError` with the inner message; callers add `oidc: verify token: `.
  */
 import type { ImportedKey } from '../issuer/jwk-import.js'
-import type { RemoteKeySet } from '../issuer/key-set.js'
+import type { KeySet } from '../issuer/key-set.js'
 import { ALLOWED_ALGORITHMS, isAllowedAlgorithm, type SigningAlgorithm } from './algorithms.js'
 import { goQuote } from '../go/quote.js'
 import { goQuoteList, goTime, goUnixTime, GO_ZERO_TIME } from '../go/format.js'
@@ -42,11 +42,8 @@ export function verifierSettings(
   }
 }
 
-/** The key source verification needs (a RemoteKeySet, or a static set in tests). */
-export type SignatureKeys = Pick<
-  RemoteKeySet,
-  'candidates' | 'stale' | 'refetchForToken' | 'lastError' | 'ready'
->
+/** The key source verification needs. */
+export type SignatureKeys = KeySet
 
 function tryKeys(jws: ParsedJws, alg: SigningAlgorithm, keys: readonly ImportedKey[]): boolean {
   if (jws.unsupportedCritical) return false

@@ -13,6 +13,8 @@ import {
   createServerCertificate,
   type CertificateAuthority,
 } from '../../src/dev/certificates.js'
+import { staticKeySet } from '../../src/issuer/static-key-set.js'
+import type { KeySet } from '../../src/issuer/key-set.js'
 import { signJwt, type AsymmetricAlg, type Json } from './tokens.js'
 
 export const ALL_ALGS: readonly AsymmetricAlg[] = [
@@ -252,15 +254,7 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     discoveryURL: `${url()}/.well-known/openid-configuration`,
     jwksURL: `${url()}/jwks`,
     knobs,
-    sign(claims, signOpts = {}) {
-      const alg = signOpts.alg ?? 'RS256'
-      const key = keys[alg]
-      const privateKey = signOpts.key ?? key?.privateKey
-      if (privateKey === undefined) throw new Error(`test issuer has no ${alg} key`)
-      const header: Json = { alg, typ: 'JWT' }
-      if (signOpts.kid !== null) header.kid = signOpts.kid ?? key?.kid
-      return signJwt(alg, privateKey, { ...header, ...signOpts.header }, claims)
-    },
+    sign: (claims, signOpts = {}) => signWithKeys(keys, claims, signOpts),
     count: (p) => counts.get(p) ?? 0,
     rotate(alg, rotateOpts = {}) {
       const old = keys[alg]
@@ -286,6 +280,59 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
+  }
+}
+
+function signWithKeys(
+  keys: Readonly<Record<string, TestKey>>,
+  claims: Json | string,
+  signOpts: SignOptions,
+): string {
+  const alg = signOpts.alg ?? 'RS256'
+  const key = keys[alg]
+  const privateKey = signOpts.key ?? key?.privateKey
+  if (privateKey === undefined) throw new Error(`test issuer has no ${alg} key`)
+  const header: Json = { alg, typ: 'JWT' }
+  if (signOpts.kid !== null) header.kid = signOpts.kid ?? key?.kid
+  return signJwt(alg, privateKey, { ...header, ...signOpts.header }, claims)
+}
+
+/** An issuer without a server: its keys go to the authenticator as a static key set. */
+export interface StaticTestIssuer {
+  readonly url: string
+  /** No CA: nothing is fetched. */
+  readonly caPem?: undefined
+  readonly keys: Readonly<Record<string, TestKey>>
+  sign(claims: Json | string, opts?: SignOptions): string
+  /** The JWKS document of the current keys. */
+  jwks(): Json
+  /** For `AuthenticatorOptions.keySetFor`: this issuer's keys, for its URL only. */
+  keySetFor(issuer: { url: string }): KeySet | undefined
+  /** Nothing to stop; here so tests treat both kinds alike. */
+  stop(): Promise<void>
+}
+
+/**
+ * Static keys and signing with the same key families as {@link startTestIssuer},
+ * as Kubernetes' oidc_test.go does with its static key set: no TLS, no
+ * discovery, no fetches.
+ */
+export function staticTestIssuer(
+  opts: { url?: string; algorithms?: readonly AsymmetricAlg[]; keyFamily?: string } = {},
+): StaticTestIssuer {
+  const url = opts.url ?? 'https://issuer.example.test'
+  const family = opts.keyFamily ?? 'default'
+  const keys: Record<string, TestKey> = {}
+  for (const alg of opts.algorithms ?? ALL_ALGS)
+    keys[alg] = toTestKey(alg, `${family}-${alg}`, familyKey(family, alg))
+  const jwks = (): Json => ({ keys: Object.values(keys).map((k) => k.publicJwk) })
+  return {
+    url,
+    keys,
+    sign: (claims, signOpts = {}) => signWithKeys(keys, claims, signOpts),
+    jwks,
+    keySetFor: (issuer) => (issuer.url === url ? staticKeySet(jwks()) : undefined),
+    stop: async () => {},
   }
 }
 

@@ -1,4 +1,8 @@
-/** Shared set-up for token pipeline tests: a config for one test issuer and an authenticator over it. */
+/**
+ * Shared set-up for token pipeline tests: a config for one test issuer and an
+ * authenticator over it. With a static issuer (no server) its keys are handed
+ * over as a static key set and nothing is fetched.
+ */
 import { parseAuthenticationConfig } from '../../../src/config/load.js'
 import { fixedClock } from '../../../src/runtime/clock.js'
 import {
@@ -8,14 +12,18 @@ import {
 } from '../../../src/token/authenticator.js'
 import type { AuthOutcome } from '../../../src/token/types.js'
 import { NOW } from '../../helpers/fixed-clock.js'
-import type { TestIssuer } from '../../helpers/issuer.js'
+import type { StaticTestIssuer, TestIssuer } from '../../helpers/issuer.js'
 
 export type JwtEntry = Record<string, unknown>
 
 /** A `jwt[]` entry for `issuer`, with `patch` merged over the top-level sections. */
-export function entryFor(issuer: TestIssuer, patch: JwtEntry = {}): JwtEntry {
+export function entryFor(issuer: TestIssuer | StaticTestIssuer, patch: JwtEntry = {}): JwtEntry {
   const base: JwtEntry = {
-    issuer: { url: issuer.url, certificateAuthority: issuer.caPem, audiences: ['my-client'] },
+    issuer: {
+      url: issuer.url,
+      ...(issuer.caPem === undefined ? {} : { certificateAuthority: issuer.caPem }),
+      audiences: ['my-client'],
+    },
     claimMappings: { username: { claim: 'username', prefix: '' } },
   }
   const issuerPatch = (patch.issuer ?? {}) as Record<string, unknown>

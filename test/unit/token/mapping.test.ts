@@ -3,14 +3,14 @@
  *, against a real HTTPS issuer, exact messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'
+import { staticTestIssuer, type StaticTestIssuer } from '../../helpers/issuer.js'
 import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
 import type { Json } from '../../helpers/tokens.js'
 import { authenticatorFor, entryFor, summarize, type JwtEntry } from './authenticator-helpers.js'
 
-let issuer: TestIssuer
+let issuer: StaticTestIssuer
 beforeAll(async () => {
-  issuer = await startTestIssuer()
+  issuer = staticTestIssuer()
 })
 afterAll(async () => {
   await issuer.stop()
@@ -30,7 +30,9 @@ async function run(c: Case): Promise<unknown> {
   if (c.mappings !== undefined) patch.claimMappings = c.mappings
   if (c.rules !== undefined) patch.claimValidationRules = c.rules
   if (c.userRules !== undefined) patch.userValidationRules = c.userRules
-  const auth = await authenticatorFor([entryFor(issuer, patch)])
+  const auth = await authenticatorFor([entryFor(issuer, patch)], {
+    keySetFor: (i) => issuer.keySetFor(i),
+  })
   try {
     const claims: Json = {
       iss: issuer.url,

@@ -6,19 +6,19 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import {
   ALL_ALGS,
-  startTestIssuer,
+  staticTestIssuer,
   type SignOptions,
-  type TestIssuer,
+  type StaticTestIssuer,
 } from '../../helpers/issuer.js'
 import { at, EXPIRED_S, NOW_S, VALID_EXP_S } from '../../helpers/fixed-clock.js'
 import { b64url, hs256Jwt, noneJwt, rawJwt, signInput, type Json } from '../../helpers/tokens.js'
 import { authenticatorFor, entryFor, summarize, type JwtEntry } from './authenticator-helpers.js'
 
-let issuer: TestIssuer
+let issuer: StaticTestIssuer
 let stranger: KeyObject | undefined
 
 beforeAll(async () => {
-  issuer = await startTestIssuer()
+  issuer = staticTestIssuer()
 })
 afterAll(async () => {
   await issuer.stop()
@@ -31,7 +31,7 @@ interface Case {
   claims?: Json
   sign?: SignOptions
   /** Builds the whole token instead. */
-  raw?: (issuer: TestIssuer) => string
+  raw?: (issuer: StaticTestIssuer) => string
   want: unknown
 }
 
@@ -43,7 +43,9 @@ function claimsFor(extra: Json = {}): Json {
 }
 
 async function run(c: Case): Promise<unknown> {
-  const auth = await authenticatorFor([entryFor(issuer, c.patch)])
+  const auth = await authenticatorFor([entryFor(issuer, c.patch)], {
+    keySetFor: (i) => issuer.keySetFor(i),
+  })
   try {
     const token = c.raw !== undefined ? c.raw(issuer) : issuer.sign(claimsFor(c.claims), c.sign)
     return summarize(await auth.authenticate(token))
