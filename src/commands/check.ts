@@ -36,7 +36,9 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
   }
   const revocationPath = flags.string('revocation-file')
   const [loaded, revocation] = await Promise.all([
-    loadAuthenticationConfig(configPath),
+    loadAuthenticationConfig(configPath, {
+      disallowedIssuers: flags.strings('service-account-issuer'),
+    }),
     revocationPath === undefined ? undefined : loadRevocationList(revocationPath),
   ])
   const errors = [

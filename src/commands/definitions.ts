@@ -33,6 +33,14 @@ const revocationFile: FlagDef = {
     'File with a RevocationList (YAML or JSON, kube-oidc-webhook/v1alpha1) refusing the tokens it names',
 }
 
+const serviceAccountIssuer: FlagDef = {
+  name: 'service-account-issuer',
+  kind: 'string',
+  repeatable: true,
+  description:
+    "kube-apiserver's --service-account-issuer values: a jwt issuer url equal to one is refused, as kube-apiserver refuses it; repeat the flag or separate values with commas",
+}
+
 export const SERVE: CommandDef = {
   name: 'serve',
   summary: 'Run the TokenReview webhook',
@@ -104,6 +112,7 @@ export const SERVE: CommandDef = {
       default: '15s',
       description: 'How long in-flight reviews may finish after SIGTERM or SIGINT',
     },
+    serviceAccountIssuer,
   ],
 }
 
@@ -111,7 +120,7 @@ export const VALIDATE: CommandDef = {
   name: 'validate',
   summary: 'Check an AuthenticationConfiguration without serving',
   usage:
-    'kube-oidc-webhook validate --authentication-config FILE [--revocation-file FILE] [--warnings-as-errors]',
+    'kube-oidc-webhook validate --authentication-config FILE [--revocation-file FILE] [--service-account-issuer URL] [--warnings-as-errors]',
   flags: [
     authenticationConfig,
     { ...revocationFile, description: `${revocationFile.description}; checked too` },
@@ -121,6 +130,7 @@ export const VALIDATE: CommandDef = {
       description:
         'Exit 1 when the file has warnings (risky mappings, unpinned CI issuers, fields without effect), as when it has errors',
     },
+    serviceAccountIssuer,
   ],
 }
 
@@ -149,6 +159,7 @@ export const CHECK: CommandDef = {
       description: `${revocationFile.description}; applied after verification, naming the entry that refuses the token`,
     },
     { ...logLevel, default: 'warn' },
+    serviceAccountIssuer,
   ],
 }
 

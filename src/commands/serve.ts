@@ -26,6 +26,7 @@ import {
   watchTlsMaterial,
   type TlsWatcher,
 } from '../server/tls-reloader.js'
+import type { CompileOptions } from '../config/compile.js'
 import { loadAuthenticationConfig } from '../config/load.js'
 import { keyCacheDirError } from '../issuer/key-cache.js'
 import type { CompiledConfig } from '../config/compiled.js'
@@ -57,6 +58,8 @@ export interface ServeOptions {
   readonly keyCacheDir?: string
   readonly revocationFile?: string
   readonly shutdownGraceMs: number
+  /** --service-account-issuer: issuer URLs no jwt entry may use. */
+  readonly serviceAccountIssuers?: readonly string[]
   /** How often watched files are re-read besides filesystem notifications (default 1000 ms). */
   readonly reloadPollMs?: number
   /** Not a flag: wait before retrying a valid new config whose issuers were not ready (default 10 s, as upstream). */
@@ -85,7 +88,12 @@ export function serveOptionsFromFlags(flags: FlagValues): ServeOptions {
     ...(keyCacheDir === undefined ? {} : { keyCacheDir }),
     ...(revocationFile === undefined ? {} : { revocationFile }),
     shutdownGraceMs: flags.durationMs('shutdown-grace') as number,
+    serviceAccountIssuers: flags.strings('service-account-issuer'),
   }
+}
+
+function compileOptions(opts: ServeOptions): CompileOptions {
+  return { disallowedIssuers: opts.serviceAccountIssuers ?? [] }
 }
 
 /** Everything a running server needs, read and checked up front; all problems collected. */
@@ -101,7 +109,7 @@ async function prepare(opts: ServeOptions): Promise<
 > {
   const errors: string[] = []
   const [loaded, tls, revocation, keyCache] = await Promise.all([
-    loadAuthenticationConfig(opts.authenticationConfig),
+    loadAuthenticationConfig(opts.authenticationConfig, compileOptions(opts)),
     readInitialTlsMaterial({
       certFile: opts.tlsCertFile,
       keyFile: opts.tlsPrivateKeyFile,
@@ -195,6 +203,7 @@ export async function startServe(
   metrics.setConfigInfo(config.hash as Sha256Label)
   const reloader = new ConfigReloader({
     path: opts.authenticationConfig,
+    compileOptions: compileOptions(opts),
     initial: { config, authenticator, bytes: configBytes },
     build: (next, previous) => buildAuthenticator(next, authenticatorOptions, previous),
     cache,

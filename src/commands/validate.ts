@@ -17,7 +17,7 @@ export async function runValidate(flags: FlagValues, io: CliIO): Promise<ExitCod
   const path = flags.string('authentication-config') as string
   const revocationPath = flags.string('revocation-file')
   const [result, revocation] = await Promise.all([
-    loadAuthenticationConfig(path),
+    loadAuthenticationConfig(path, { disallowedIssuers: flags.strings('service-account-issuer') }),
     revocationPath === undefined ? undefined : loadRevocationList(revocationPath),
   ])
   if (!result.ok || revocation?.ok === false) {

@@ -8,12 +8,13 @@
 import { createHash } from 'node:crypto'
 import type { CompiledConfig, CompiledJWTAuthenticator } from './compiled.js'
 import type { EmailClaimState } from './email-claim-state.js'
-import { duplicate, forbidden, tooMany } from './field-error.js'
+import { duplicate, tooMany } from './field-error.js'
 import type { FieldError } from './field-error.js'
 import type { AuthenticationConfiguration, JWTAuthenticator } from './types.js'
 import { validateClaimMappings } from './validate-claim-mappings.js'
 import { validateClaimValidationRules } from './validate-claim-validation-rules.js'
-import { validateIssuer } from './validate-issuer.js'
+import { validateAnonymous } from './validate-anonymous.js'
+import { disallowedIssuers, validateIssuer, type DisallowedIssuers } from './validate-issuer.js'
 import { validateUserValidationRules } from './validate-user-validation-rules.js'
 
 /** kube-apiserver accepts at most this many `jwt` entries (and zero is fine). */
@@ -22,12 +23,19 @@ export const MAX_JWT_AUTHENTICATORS = 64
 export type ConfigCompileResult =
   { ok: true; config: CompiledConfig } | { ok: false; errors: readonly FieldError[] }
 
+/** What kube-apiserver validates against besides the file itself. */
+export interface CompileOptions {
+  /** kube-apiserver's `--service-account-issuer` values: no `jwt[].issuer.url` may equal one. */
+  readonly disallowedIssuers?: readonly string[]
+}
+
 /**
  * @param hash `sha256:<hex>` of the file content, carried into the result.
  */
 export function compileAuthenticationConfiguration(
   config: AuthenticationConfiguration,
   hash: string,
+  options: CompileOptions = {},
 ): ConfigCompileResult {
   const jwt = config.jwt ?? []
   if (jwt.length > MAX_JWT_AUTHENTICATORS) {
@@ -37,9 +45,11 @@ export function compileAuthenticationConfiguration(
   const compiled: CompiledJWTAuthenticator[] = []
   const seenIssuers = new Set<string>()
   const seenDiscoveryURLs = new Set<string>()
+  const inertFields: string[] = []
+  const disallowed = disallowedIssuers(options.disallowedIssuers ?? [])
   jwt.forEach((entry, i) => {
     const path = `jwt[${i}]`
-    const result = compileJWTAuthenticator(entry, i)
+    const result = compileJWTAuthenticator(entry, i, disallowed)
     errors.push(...result.errors)
     if (result.compiled) compiled.push(result.compiled)
     const url = entry.issuer?.url ?? ''
@@ -51,19 +61,18 @@ export function compileAuthenticationConfiguration(
         errors.push(duplicate(`${path}.issuer.discoveryURL`, discoveryURL))
       seenDiscoveryURLs.add(discoveryURL)
     }
+    if ((entry.issuer?.egressSelectorType ?? '') !== '')
+      inertFields.push(`${path}.issuer.egressSelectorType`)
   })
-  // Deliberate difference from kube-apiserver (CONTRACT.md): anonymous authentication is
-  // kube-apiserver's own authenticator; a webhook cannot provide it, so it is refused, not ignored.
   if (config.anonymous !== undefined) {
-    errors.push(
-      forbidden(
-        'anonymous',
-        "configures kube-apiserver's anonymous authenticator and is not supported by this webhook",
-      ),
-    )
+    errors.push(...validateAnonymous(config.anonymous))
+    inertFields.push('anonymous')
   }
   if (errors.length > 0) return { ok: false, errors }
-  return { ok: true, config: deepFreeze({ apiVersion: config.apiVersion, jwt: compiled, hash }) }
+  return {
+    ok: true,
+    config: deepFreeze({ apiVersion: config.apiVersion, jwt: compiled, hash, inertFields }),
+  }
 }
 
 /**
@@ -74,10 +83,11 @@ export function compileAuthenticationConfiguration(
 export function compileJWTAuthenticator(
   entry: JWTAuthenticator,
   index: number,
+  disallowed?: DisallowedIssuers,
 ): { errors: FieldError[]; compiled?: CompiledJWTAuthenticator } {
   const path = `jwt[${index}]`
   const state: EmailClaimState = { usesEmailClaim: false, usesEmailVerifiedClaim: false }
-  const issuer = validateIssuer(entry.issuer ?? {}, `${path}.issuer`)
+  const issuer = validateIssuer(entry.issuer ?? {}, `${path}.issuer`, disallowed)
   const claimRules = validateClaimValidationRules(
     entry.claimValidationRules ?? [],
     `${path}.claimValidationRules`,

@@ -11,6 +11,12 @@ export interface CompiledConfig {
   readonly jwt: readonly CompiledJWTAuthenticator[]
   /** `sha256:<hex>` of the file content (kube-apiserver's last_config_info hash). */
   readonly hash: string
+  /**
+   * Field paths present in the file that kube-apiserver acts on and this webhook
+   * accepts without effect (`anonymous`, `jwt[i].issuer.egressSelectorType`), in
+   * validation order; empty when there are none.
+   */
+  readonly inertFields: readonly string[]
 }
 
 export interface CompiledIssuer {

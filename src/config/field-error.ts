@@ -38,13 +38,29 @@ export class FieldError {
   }
 }
 
-/** How field.Error prints a bad value: Go's %q for strings, bare numbers and booleans, JSON otherwise. */
+/** How field.Error prints a bad value: Go's %q for strings, bare numbers and booleans, Go's JSON otherwise. */
 export function formatValue(value: unknown): string {
   if (value === null) return 'null'
   if (typeof value === 'string') return goQuote(value)
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value)
-  return JSON.stringify(value) ?? 'null'
+  return goJSONMarshal(value)
+}
+
+const GO_JSON_HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+}
+
+/** encoding/json.Marshal's text: JSON.stringify plus Go's HTML-safe escapes. */
+function goJSONMarshal(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => GO_JSON_HTML_ESCAPES[c] ?? c,
+  )
 }
 
 export const required = (path: string, detail = '') =>

@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises'
 import type { CompiledConfig } from './compiled.js'
-import { compileAuthenticationConfiguration, sha256 } from './compile.js'
+import { compileAuthenticationConfiguration, sha256, type CompileOptions } from './compile.js'
 import { decodeAuthenticationConfiguration } from './decode.js'
 
 /**
@@ -27,8 +27,8 @@ export type ConfigResult =
   | { ok: false; errors: readonly string[]; stage: 'read' | 'decode' | 'validate' }
 
 /** {@link parseAuthenticationConfigBytes} of the UTF-8 encoding of `text` (for callers holding text, such as tests). */
-export function parseAuthenticationConfig(text: string): ConfigResult {
-  return parseAuthenticationConfigBytes(Buffer.from(text, 'utf8'))
+export function parseAuthenticationConfig(text: string, options?: CompileOptions): ConfigResult {
+  return parseAuthenticationConfigBytes(Buffer.from(text, 'utf8'), options)
 }
 
 /**
@@ -36,7 +36,10 @@ export function parseAuthenticationConfig(text: string): ConfigResult {
  * from bytes to a compiled config that start-up, reload, `validate` and
  * `check` all take; the hash is over these bytes as read.
  */
-export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
+export function parseAuthenticationConfigBytes(
+  bytes: Buffer,
+  options?: CompileOptions,
+): ConfigResult {
   if (bytes.length > MAX_CONFIG_BYTES) return tooLarge(bytes.length)
   let text: string
   try {
@@ -48,12 +51,15 @@ export function parseAuthenticationConfigBytes(bytes: Buffer): ConfigResult {
       errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'],
     }
   }
-  const result = fromText(text, sha256(bytes))
+  const result = fromText(text, sha256(bytes), options)
   return result.ok ? { ...result, bytes } : result
 }
 
 /** Reads, decodes, validates and compiles the file at `path`; never throws for a bad file. */
-export async function loadAuthenticationConfig(path: string): Promise<ConfigResult> {
+export async function loadAuthenticationConfig(
+  path: string,
+  options?: CompileOptions,
+): Promise<ConfigResult> {
   let bytes: Buffer
   try {
     bytes = await readBounded(path, MAX_CONFIG_BYTES)
@@ -61,7 +67,7 @@ export async function loadAuthenticationConfig(path: string): Promise<ConfigResu
     if (err instanceof TooLargeError) return tooLarge(err.size)
     return { ok: false, stage: 'read', errors: [readErrorMessage(path, err)] }
   }
-  return parseAuthenticationConfigBytes(bytes)
+  return parseAuthenticationConfigBytes(bytes, options)
 }
 
 /**
@@ -76,10 +82,11 @@ export async function validateAuthenticationConfigFile(path: string): Promise<re
 function fromText(
   text: string,
   hash: string,
+  options: CompileOptions | undefined,
 ): { ok: true; config: CompiledConfig } | Extract<ConfigResult, { ok: false }> {
   const decoded = decodeAuthenticationConfiguration(text)
   if (!decoded.ok) return { ok: false, stage: 'decode', errors: decoded.errors }
-  const compiled = compileAuthenticationConfiguration(decoded.config, hash)
+  const compiled = compileAuthenticationConfiguration(decoded.config, hash, options)
   if (compiled.ok) return compiled
   // utilerrors.Aggregate prints each distinct message once.
   return { ok: false, stage: 'validate', errors: [...new Set(compiled.errors.map(String))] }

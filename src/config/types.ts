@@ -15,8 +15,17 @@ export interface AuthenticationConfiguration {
   apiVersion: ApiVersion
   kind: 'AuthenticationConfiguration'
   jwt?: JWTAuthenticator[]
-  /** Refused by this service (only meaningful inside kube-apiserver). */
-  anonymous?: unknown
+  /** kube-apiserver's anonymous authenticator: validated as it validates it, without effect here. */
+  anonymous?: AnonymousAuthConfig
+}
+
+export interface AnonymousAuthConfig {
+  enabled?: boolean
+  conditions?: AnonymousAuthCondition[]
+}
+
+export interface AnonymousAuthCondition {
+  path?: string
 }
 
 export interface JWTAuthenticator {
@@ -32,7 +41,7 @@ export interface Issuer {
   certificateAuthority?: string
   audiences?: string[]
   audienceMatchPolicy?: string
-  /** Refused by this service (only meaningful inside kube-apiserver). */
+  /** kube-apiserver's egress dialer for this issuer: validated as it validates it, without effect here. */
   egressSelectorType?: string
 }
 

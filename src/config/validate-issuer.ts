@@ -1,11 +1,12 @@
 /**
  * `jwt[i].issuer` checks, in the order and wording of kube-apiserver's
  * validation.go (validateIssuer, validateIssuerURL, validateIssuerDiscoveryURL,
- * validateURL, validateAudiences, validateCertificateAuthority).
+ * validateURL, validateAudiences, validateCertificateAuthority,
+ * validateEgressSelector).
  */
 import { checkCertificateAuthority } from './certificate-authority.js'
 import type { CompiledIssuer } from './compiled.js'
-import { duplicate, forbidden, invalid, required } from './field-error.js'
+import { duplicate, invalid, required } from './field-error.js'
 import type { FieldError } from './field-error.js'
 import { parseGoURL } from '../go/url.js'
 import { redactURL, redactURLsIn } from '../go/redact-url.js'
@@ -17,13 +18,14 @@ const WELL_KNOWN = '/.well-known/openid-configuration'
 export function validateIssuer(
   issuer: Issuer,
   path: string,
+  disallowedIssuers: DisallowedIssuers = NO_DISALLOWED_ISSUERS,
 ): { errors: FieldError[]; compiled?: CompiledIssuer } {
   const url = issuer.url ?? ''
   const discoveryURL = issuer.discoveryURL ?? ''
   const audiences = issuer.audiences ?? []
   const policy = issuer.audienceMatchPolicy ?? ''
   const errors = [
-    ...validateIssuerURL(url, `${path}.url`),
+    ...validateIssuerURL(url, `${path}.url`, disallowedIssuers),
     ...validateDiscoveryURL(url, discoveryURL, `${path}.discoveryURL`),
     ...validateAudiences(audiences, policy, `${path}.audiences`, `${path}.audienceMatchPolicy`),
     ...validateCertificateAuthority(
@@ -48,9 +50,39 @@ export function validateIssuer(
   return { errors, compiled }
 }
 
-function validateIssuerURL(url: string, path: string): FieldError[] {
+/**
+ * kube-apiserver's `--service-account-issuer` values: an issuer `url` equal to
+ * one of them is refused, so service account tokens cannot be claimed by a JWT
+ * authenticator. `text` is Go's `%s` of the sorted list.
+ */
+export interface DisallowedIssuers {
+  readonly set: ReadonlySet<string>
+  readonly text: string
+}
+
+export const NO_DISALLOWED_ISSUERS: DisallowedIssuers = { set: new Set(), text: '[]' }
+
+export function disallowedIssuers(issuers: readonly string[]): DisallowedIssuers {
+  const set = new Set(issuers)
+  // Go's sets.List sorts by bytes.
+  const sorted = [...set].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+  return { set, text: `[${sorted.map(redactURL).join(' ')}]` }
+}
+
+function validateIssuerURL(url: string, path: string, disallowed: DisallowedIssuers): FieldError[] {
   if (url === '') return [required(path)]
-  return validateURL(url, path)
+  const errors: FieldError[] = []
+  // The discovery URL is not an issuer, so only `url` is held against the list.
+  if (disallowed.set.has(url)) {
+    errors.push(
+      invalid(
+        path,
+        redactURL(url),
+        `URL must not overlap with disallowed issuers: ${disallowed.text}`,
+      ),
+    )
+  }
+  return [...errors, ...validateURL(url, path)]
 }
 
 function validateDiscoveryURL(url: string, discoveryURL: string, path: string): FieldError[] {
@@ -68,8 +100,9 @@ function trimRightSlashes(s: string): string {
 }
 
 /**
- * validation.go validateURL, minus the disallowed-issuers list this service does
- * not have. A password in the value is shown as `***` (kube-apiserver prints it).
+ * validation.go validateURL after its disallowed-issuers check (see
+ * validateIssuerURL). A password in the value is shown as `***` (kube-apiserver
+ * prints it).
  */
 export function validateURL(value: string, path: string): FieldError[] {
   const u = parseGoURL(value)
@@ -121,14 +154,16 @@ function validateCertificateAuthority(pem: string, path: string): FieldError[] {
   return problem === undefined ? [] : [invalid(path, '<omitted>', problem)]
 }
 
-// Deliberate difference from kube-apiserver (CONTRACT.md): the egress selector picks one of
-// kube-apiserver's own dialers, so there is nothing here for it to mean.
+const EGRESS_SELECTOR_TYPES: ReadonlySet<string> = new Set(['controlplane', 'cluster'])
+
+/**
+ * The egress selector picks one of kube-apiserver's own dialers; this webhook
+ * reaches issuers through its pod's network, so a valid value has no effect.
+ * Kubernetes' StructuredAuthenticationConfigurationEgressSelector gate is on by
+ * default and cannot be turned off here, so its "feature gate is disabled" error
+ * never arises.
+ */
 function validateEgressSelectorType(value: string, path: string): FieldError[] {
-  if (value === '') return []
-  return [
-    forbidden(
-      path,
-      "selects kube-apiserver's egress network path and is not supported by this webhook",
-    ),
-  ]
+  if (value === '' || EGRESS_SELECTOR_TYPES.has(value)) return []
+  return [invalid(path, value, 'egress selector must be either controlplane or cluster')]
 }

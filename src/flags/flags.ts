@@ -17,6 +17,11 @@ export interface FlagDef {
   /** Raw default as a user would type it; absent means "none". */
   readonly default?: string
   readonly required?: boolean
+  /**
+   * May be given several times; each value may also hold a comma-separated
+   * list. Read with `FlagValues.strings`.
+   */
+  readonly repeatable?: boolean
 }
 
 export interface CommandDef {
@@ -33,10 +38,18 @@ export type ParsedFlags =
 
 /** Validated flag values (defaults applied); typed getters by kind. */
 export class FlagValues {
-  constructor(private readonly raw: ReadonlyMap<string, string>) {}
+  constructor(
+    private readonly raw: ReadonlyMap<string, string>,
+    private readonly lists: ReadonlyMap<string, readonly string[]> = new Map(),
+  ) {}
 
   has(name: string): boolean {
-    return this.raw.has(name)
+    return this.raw.has(name) || this.lists.has(name)
+  }
+
+  /** Every value of a repeatable flag, in order, comma-separated lists split, empty items dropped. */
+  strings(name: string): readonly string[] {
+    return this.lists.get(name) ?? []
   }
 
   string(name: string): string | undefined {
@@ -105,6 +118,7 @@ function checkValue(def: FlagDef, value: string): string | undefined {
 export function parseFlags(command: CommandDef, argv: readonly string[]): ParsedFlags {
   const byName = new Map(command.flags.map((f) => [f.name, f]))
   const given = new Map<string, string>()
+  const lists = new Map<string, string[]>()
   const errors: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string
@@ -141,9 +155,16 @@ export function parseFlags(command: CommandDef, argv: readonly string[]): Parsed
       errors.push(`invalid argument ${JSON.stringify(value)} for "--${name}" flag: ${problem}`)
       continue
     }
+    if (def.repeatable === true) {
+      const items = value.split(',').filter((item) => item !== '')
+      lists.set(name, [...(lists.get(name) ?? []), ...items])
+      continue
+    }
     given.set(name, value)
   }
-  const missing = command.flags.filter((f) => f.required === true && !given.has(f.name))
+  const missing = command.flags.filter(
+    (f) => f.required === true && !given.has(f.name) && !lists.has(f.name),
+  )
   if (missing.length > 0) {
     errors.push(`required flag(s) ${missing.map((f) => `"${f.name}"`).join(', ')} not set`)
   }
@@ -151,5 +172,5 @@ export function parseFlags(command: CommandDef, argv: readonly string[]): Parsed
   for (const def of command.flags) {
     if (!given.has(def.name) && def.default !== undefined) given.set(def.name, def.default)
   }
-  return { kind: 'ok', values: new FlagValues(given) }
+  return { kind: 'ok', values: new FlagValues(given, lists) }
 }

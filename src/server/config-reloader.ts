@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto'
 import type { ResultCache } from '../cache/result-cache.js'
 import type { CompiledConfig } from '../config/compiled.js'
+import type { CompileOptions } from '../config/compile.js'
 import { parseAuthenticationConfigBytes } from '../config/load.js'
 import type { IssuerStatus } from '../issuer/issuer-status.js'
 import type { Logger } from '../log/logger.js'
@@ -34,6 +35,8 @@ export interface ConfigReloaderOptions {
   readonly build: (config: CompiledConfig, previous: ConfigAuthenticator) => ConfigAuthenticator
   readonly cache: ResultCache
   readonly logger: Logger
+  /** Validation inputs besides the file (the --service-account-issuer values). */
+  readonly compileOptions?: CompileOptions
   readonly metrics?: WebhookMetrics
   /** Re-read period (default 1000 ms; filesystem notifications act sooner). */
   readonly pollIntervalMs?: number
@@ -114,7 +117,7 @@ export class ConfigReloader {
     clearTimeout(this.#retry)
     if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
     // The same decoding, validation and hash as at start, `validate` and `check`.
-    const parsed = parseAuthenticationConfigBytes(bytes)
+    const parsed = parseAuthenticationConfigBytes(bytes, this.#opts.compileOptions)
     if (!parsed.ok) {
       this.#refusedDigest = hash
       this.#opts.metrics?.recordConfigReload('failure')

@@ -109,4 +109,21 @@ describe('e2e: kube-oidc-webhook check', () => {
       'jwt[0].issuer.url: Invalid value: "http://x.example": URL scheme must be https\n',
     )
   })
+
+  it('--service-account-issuer equal to the issuer: the config is refused, no token verified', async () => {
+    const r = await runCli([
+      'check',
+      '--authentication-config',
+      config,
+      '--token',
+      'abc',
+      '--service-account-issuer',
+      issuer.url,
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toBe(
+      `jwt[0].issuer.url: Invalid value: "${issuer.url}": URL must not overlap with disallowed issuers: [${issuer.url}]\n`,
+    )
+  })
 })

@@ -123,6 +123,20 @@ jwt:
     ])
   })
 
+  it("--service-account-issuer equal to a configured issuer: exit 1, kube-apiserver's error", async () => {
+    const r = await runCli([
+      'serve',
+      `--authentication-config=${files.configFile}`,
+      `--tls-cert-file=${files.certFile}`,
+      `--tls-private-key-file=${files.keyFile}`,
+      '--service-account-issuer=https://kubernetes.default.svc,https://127.0.0.1:1/unreachable',
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'jwt[0].issuer.url: Invalid value: "https://127.0.0.1:1/unreachable": URL must not overlap with disallowed issuers: [https://127.0.0.1:1/unreachable https://kubernetes.default.svc]',
+    ])
+  })
+
   it('a bad flag: exit 1 with the error on stderr', async () => {
     const r = await runCli([
       'serve',

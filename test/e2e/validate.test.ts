@@ -142,5 +142,36 @@ describe('e2e: kube-oidc-webhook validate', () => {
     const r = await runCli(['validate', '--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('--authentication-config string')
+    expect(r.stdout).toContain('--service-account-issuer string')
+  })
+
+  it('--service-account-issuer, repeated and comma-separated: an issuer url equal to one is refused', async () => {
+    const path = join(dir, 'valid.yaml')
+    const r = await runCli([
+      'validate',
+      '--authentication-config',
+      path,
+      '--service-account-issuer',
+      'https://other.example.com,https://kubernetes.default.svc',
+      '--service-account-issuer=https://issuer.example.com',
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      'jwt[0].issuer.url: Invalid value: "https://issuer.example.com": URL must not overlap with disallowed issuers: [https://issuer.example.com https://kubernetes.default.svc https://other.example.com]',
+      'jwt[1].issuer.url: Invalid value: "https://other.example.com": URL must not overlap with disallowed issuers: [https://issuer.example.com https://kubernetes.default.svc https://other.example.com]',
+    ])
+  })
+
+  it('--service-account-issuer that no issuer uses: still valid', async () => {
+    const path = join(dir, 'valid.yaml')
+    const r = await runCli([
+      'validate',
+      '--authentication-config',
+      path,
+      '--service-account-issuer=https://kubernetes.default.svc',
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
   })
 })

@@ -35,8 +35,10 @@ export interface ConfigCase {
   readonly adjusted?: string
   /** Why the case does not run here. */
   readonly skip?: string
-  /** Top-level `anonymous` of the rendered file (refused by this webhook). */
+  /** Top-level `anonymous` of the rendered file. */
   readonly anonymous?: unknown
+  /** Upstream's `disallowedIssuers` argument: this webhook's --service-account-issuer values. */
+  readonly disallowedIssuers?: readonly string[]
 }
 
 export interface UpstreamTable {
@@ -60,8 +62,6 @@ const EMAIL_VERIFIED =
 const FOO_BAR_CEL = `compilation failed: ERROR: <input>:1:1: undeclared reference to 'foo' (in container '')\n | foo.bar\n | ^`
 const FEATURE_GATE_SKIP =
   'StructuredAuthenticationConfiguration is GA and always on in current kube-apiserver; the disabled-gate branch cannot be reached'
-const DISALLOWED_SKIP =
-  "disallowed issuers are kube-apiserver's --service-account-issuer values; this webhook has no such list (docs/reference/configuration.md)"
 
 /** One `jwt[0]` entry: the upstream valid configuration with `parts` put over it. */
 function entry(parts: Partial<JWTAuthenticator>): JWTAuthenticator[] {
@@ -160,7 +160,7 @@ export const TABLES: readonly UpstreamTable[] = [
         want: [
           'jwt[0].issuer.url: Invalid value: "https://issuer-url": URL must not overlap with disallowed issuers: [a b c https://issuer-url]',
         ],
-        skip: DISALLOWED_SKIP,
+        disallowedIssuers: ['a', 'b', 'c', 'https://issuer-url'],
       },
       {
         name: 'valid authentication configuration that uses unverified email',
@@ -308,7 +308,7 @@ export const TABLES: readonly UpstreamTable[] = [
         want: [
           'issuer.url: Invalid value: "https://issuer-url": URL must not overlap with disallowed issuers: [https://issuer-url]',
         ],
-        skip: DISALLOWED_SKIP,
+        disallowedIssuers: ['https://issuer-url'],
       },
       { name: 'valid url', jwt: withIssuer({ url: 'https://issuer-url' }), want: [] },
     ],
@@ -1164,17 +1164,27 @@ export const CURRENT_RULES: UpstreamTable = {
       ],
     },
     {
-      name: 'anonymous is refused (deliberate difference, CONTRACT.md)',
-      anonymous: { enabled: true },
+      name: 'anonymous enabled with conditions is accepted (no effect on reviews)',
+      anonymous: { enabled: true, conditions: [{ path: '/livez' }, { path: '/readyz' }] },
+      want: [],
+    },
+    {
+      name: 'anonymous conditions need enabled',
+      anonymous: { enabled: false, conditions: [{ path: '/livez' }] },
       want: [
-        "anonymous: Forbidden: configures kube-apiserver's anonymous authenticator and is not supported by this webhook",
+        'anonymous.conditions: Invalid value: [{"Path":"/livez"}]: enabled should be set to true when conditions are defined',
       ],
     },
     {
-      name: 'egressSelectorType is refused (deliberate difference, CONTRACT.md)',
+      name: 'egressSelectorType controlplane is accepted (no effect on reviews)',
       jwt: withIssuer({ egressSelectorType: 'controlplane' }),
+      want: [],
+    },
+    {
+      name: 'egressSelectorType outside controlplane and cluster is refused',
+      jwt: withIssuer({ egressSelectorType: 'etcd' }),
       want: [
-        "jwt[0].issuer.egressSelectorType: Forbidden: selects kube-apiserver's egress network path and is not supported by this webhook",
+        'jwt[0].issuer.egressSelectorType: Invalid value: "etcd": egress selector must be either controlplane or cluster',
       ],
     },
   ],

@@ -130,7 +130,7 @@ describe('error order within and across entries', () => {
     groups: {claim: g}
   userValidationRules:
   - expression: user.uid
-anonymous: {}
+anonymous: {conditions: [{path: /livez}]}
 `
     expect(parseAuthenticationConfig(text)).toEqual({
       ok: false,
@@ -145,7 +145,7 @@ anonymous: {}
         'jwt[1].claimMappings.username.expression: Invalid value: "claims.email": claims.email_verified must be used in claimMappings.username.expression or claimMappings.extra[*].valueExpression or claimValidationRules[*].expression when claims.email is used in claimMappings.username.expression',
         'jwt[1].userValidationRules[0].expression: Invalid value: "user.uid": must evaluate to bool',
         'jwt[1].issuer.url: Duplicate value: "https://a.example.com"',
-        "anonymous: Forbidden: configures kube-apiserver's anonymous authenticator and is not supported by this webhook",
+        'anonymous.conditions: Invalid value: [{"Path":"/livez"}]: enabled should be set to true when conditions are defined',
       ],
     })
   })

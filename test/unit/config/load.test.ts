@@ -111,7 +111,7 @@ describe('strict decoding details', () => {
       errors: ['strict decoding error: unknown field "jwt[0].claimMappings.extra[0].value"'],
     },
     {
-      name: 'anonymous is decoded strictly before it is refused',
+      name: 'anonymous is decoded strictly',
       text: `${head}anonymous: {enabled: true, extra: 1}\n`,
       errors: ['strict decoding error: unknown field "anonymous.extra"'],
     },

@@ -30,6 +30,8 @@ describe('docs/reference/configuration.md', () => {
     const fields = interfaceFields(await readFile(TYPES, 'utf8'))
     expect([...fields.keys()]).toEqual([
       'AuthenticationConfiguration',
+      'AnonymousAuthConfig',
+      'AnonymousAuthCondition',
       'JWTAuthenticator',
       'Issuer',
       'ClaimValidationRule',

@@ -132,3 +132,35 @@ describe('parseFlags (serve)', () => {
     expect(parseFlags(SERVE, argv)).toEqual({ kind: 'error', errors })
   })
 })
+
+describe('repeatable flags (--service-account-issuer)', () => {
+  it('collects every occurrence in order, splitting commas and dropping empty items', () => {
+    const v = ok([
+      ...REQUIRED,
+      '--service-account-issuer',
+      'https://a,https://b',
+      '--service-account-issuer=https://c',
+      '--service-account-issuer=,https://d,',
+    ])
+    expect(v.strings('service-account-issuer')).toEqual([
+      'https://a',
+      'https://b',
+      'https://c',
+      'https://d',
+    ])
+    expect(v.has('service-account-issuer')).toBe(true)
+  })
+
+  it('absent: an empty list', () => {
+    const v = ok(REQUIRED)
+    expect(v.strings('service-account-issuer')).toEqual([])
+    expect(v.has('service-account-issuer')).toBe(false)
+  })
+
+  it('without a value: the usual error', () => {
+    expect(parseFlags(SERVE, [...REQUIRED, '--service-account-issuer'])).toEqual({
+      kind: 'error',
+      errors: ['flag needs an argument: --service-account-issuer'],
+    })
+  })
+})
