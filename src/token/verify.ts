@@ -1,9 +1,13 @@
 /**
- * go-oidc v2 `IDTokenVerifier.Verify` plus kube-apiserver's own audience check
- * (`idTokenVerifier.Verify`), in their order: parse the JWS, type-check the
- * standard claims, distributed-claim sources, `iss`, the single audience, `exp`
- * (no leeway), `nbf` (60 s leeway), one signature, allowed `alg`, the signature
- * against the JWKS, then the multiple-audience check. `iat` is never checked.
+ * go-oidc v2.5.0 `IDTokenVerifier.Verify` (the version Kubernetes 1.36 and
+ * later vendor) plus kube-apiserver's own audience check
+ * (`idTokenVerifier.Verify`), in their order: parse the JWS, one signature,
+ * allowed `alg`, the signature against the JWKS, and only then the payload:
+ * type-check the standard claims, distributed-claim sources, `iss`, the single
+ * audience, `exp` (no leeway), `nbf` (60 s leeway), then the multiple-audience
+ * check. `iat` is never checked. go-oidc v2.3.0 (Kubernetes 1.35 and older)
+ * checked the claims before the signature; a token with several faults now
+ * reports the `alg` or signature fault first.
  * Throws `VerifyError` with the inner message; callers add `oidc: verify token: `.
  */
 import type { ImportedKey } from '../issuer/jwk-import.js'
@@ -106,6 +110,17 @@ export async function verifyToken(
   onVerification?: () => void,
 ): Promise<StandardClaims> {
   const jws = parseJws(token.parts)
+
+  if (!isAllowedAlgorithm(jws.alg)) {
+    throw new VerifyError(
+      'unsupported_algorithm',
+      `oidc: id token signed with unsupported algorithm, expected ${ALGORITHMS_TEXT} got ${goQuote(jws.alg)}`,
+    )
+  }
+
+  onVerification?.()
+  await verifySignature(jws, jws.alg, keys)
+
   const claims = decodeStandardClaims(token.members)
 
   if (
@@ -145,16 +160,6 @@ export async function verifyToken(
       `oidc: current time ${goTime(now)} before the nbf (not before) time: ${goUnixTime(claims.nbf)}`,
     )
   }
-
-  if (!isAllowedAlgorithm(jws.alg)) {
-    throw new VerifyError(
-      'unsupported_algorithm',
-      `oidc: id token signed with unsupported algorithm, expected ${ALGORITHMS_TEXT} got ${goQuote(jws.alg)}`,
-    )
-  }
-
-  onVerification?.()
-  await verifySignature(jws, jws.alg, keys)
 
   if (!single && !(claims.aud ?? []).some((a) => settings.audienceSet.has(a))) {
     throw new VerifyError(
