@@ -6,6 +6,11 @@
  * is ours. `{{.URL}}` is the loopback issuer serving the case, `{{.Expired}}` the
  * Go `time.Time` text of `EXPIRED`, exactly as upstream's template substitution.
  *
+ * Transcribed from Kubernetes 1.37: k8s.io/apiserver v0.37.0-beta.0 (commit
+ * c19df515293eb2c814ee3cca7c46e5c2748e789f), whose oidc_test.go is unchanged at
+ * the 1.37 branch point; the cases up to commit f2b320dc5 first, then those
+ * added since.
+ *
  * Where our service cannot or should not give upstream's answer, the case keeps
  * upstream's value in `upstream` and says why in `adjusted`; cases that only
  * exercise Go-library seams (custom http.Client, options absent from the file
@@ -42,6 +47,7 @@ export interface OidcCase {
     discoveryURL?: string
     audiences?: string[]
     audienceMatchPolicy?: string
+    egressSelectorType?: string
   }
   /** Defaults to `{ username: { claim: 'username', prefix: '' } }`. */
   readonly claimMappings?: Json
@@ -67,7 +73,9 @@ export interface OidcCase {
 
   /** Why our expected value differs from upstream's (which is kept in `upstream`). */
   readonly adjusted?: string
-  readonly upstream?: { wantErr?: string; want?: WantUser }
+  readonly upstream?: { wantErr?: string; want?: WantUser; wantInitErr?: string }
+  /** Upstream's `DisallowedIssuers` option: this webhook's --service-account-issuer values. */
+  readonly disallowedIssuers?: readonly string[]
   /** Why the case cannot be run against this service at all. */
   readonly unportable?: string
 }
@@ -158,6 +166,32 @@ const EMPTY_USER_RULES = (username: string, usernameMessage: string): Json[] => 
   { expression: "!('bar' in user.groups)", message: 'groups must not contain bar' },
   { expression: "!('bar' in user.extra)", message: 'extra must not contain bar' },
 ]
+
+const EGRESS_CLAIMS = base({
+  username: 'jane',
+  groups: ['team1', 'team2'],
+  uid: '1234',
+  foo: 'bar',
+  bar: ['baz', 'qux'],
+})
+const EGRESS_USER: WantUser = {
+  name: 'jane',
+  uid: '1234',
+  groups: ['team1', 'team2'],
+  extra: { 'example.org/foo': ['bar'], 'example.org/bar': ['baz', 'qux'] },
+}
+const EGRESS_INERT =
+  "egressSelectorType picks one of kube-apiserver's egress dialers; the webhook has none and dials issuers directly, so a valid value has no effect and the token verifies"
+/** Upstream's egress cases whose EgressLookup fails to give a dialer: an init error there, no effect here. */
+const egressLookupCase = (name: string, type: string, upstreamInitErr: string): OidcCase => ({
+  name,
+  issuer: { egressSelectorType: type },
+  claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
+  claims: EGRESS_CLAIMS,
+  want: EGRESS_USER,
+  adjusted: EGRESS_INERT,
+  upstream: { wantInitErr: upstreamInitErr },
+})
 
 const discoveryCase = (name: string, url: string, discoveryPath: string): OidcCase => ({
   name,
@@ -922,8 +956,7 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     }),
     wantInitErr:
       'issuer.url: Invalid value: "https://auth.example.com": URL must not overlap with disallowed issuers: [https://auth.example.com]',
-    unportable:
-      "DisallowedIssuers is kube-apiserver's --service-account-issuer list, passed in code; this service has no service-account issuers",
+    disallowedIssuers: ['https://auth.example.com'],
   },
   {
     name: 'extra claim mapping, empty string value for key',
@@ -1037,5 +1070,66 @@ export const OIDC_TOKEN_CASES: readonly OidcCase[] = [
     claimMappings: { username: byExpr('claims.username') },
     claims: base({ username: 'jane' }),
     want: { name: 'jane' },
+  },
+  // Added upstream after the transcription above (k8s.io/apiserver f2b320dc5, 2025-05-01),
+  // up to Kubernetes 1.37 (k8s.io/apiserver v0.37.0-beta.0, c19df515, whose TestToken is
+  // unchanged at the 1.37 branch point).
+  {
+    name: 'invalid egress type',
+    issuer: { egressSelectorType: 'etcd' },
+    claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
+    claims: EGRESS_CLAIMS,
+    wantInitErr:
+      'issuer.egressSelectorType: Invalid value: "etcd": egress selector must be either controlplane or cluster',
+  },
+  egressLookupCase(
+    'valid egress type with error',
+    'cluster',
+    'oidc: egress lookup for "cluster" failed: always fail, saw type "cluster"',
+  ),
+  egressLookupCase(
+    'valid egress type with error - again',
+    'controlplane',
+    'oidc: egress lookup for "controlplane" failed: always fail, saw type "controlplane"',
+  ),
+  egressLookupCase(
+    'valid egress type with no egress config',
+    'controlplane',
+    'oidc: egress lookup required with egress selector type "controlplane"',
+  ),
+  egressLookupCase(
+    'valid egress type with no egress config for the given type',
+    'controlplane',
+    'oidc: egress lookup for "controlplane" is not configured',
+  ),
+  {
+    name: 'valid egress type with broken dialer',
+    issuer: { egressSelectorType: 'controlplane' },
+    claimMappings: { ...EXPR_MAPPINGS, extra: FOO_BAR_EXTRA },
+    unportable:
+      'its EgressLookup hands back a dialer that always fails (a Go seam); here the field has no effect and issuers are dialled directly',
+  },
+  {
+    name: 'valid egress type with working dialer',
+    issuer: {
+      url: AUTH,
+      discoveryURL: `${URL}/.well-known/openid-configuration`,
+      egressSelectorType: 'cluster',
+    },
+    claims: base({ username: 'jane' }),
+    openIDConfig: { issuer: AUTH, jwks_uri: `${URL}/.testing/keys` },
+    want: { name: 'jane' },
+  },
+  {
+    name: 'using credential id and user validation rule to simulate revocation',
+    claimMappings: { username: byExpr('claims.username') },
+    userValidationRules: [
+      {
+        expression: `!(user.extra[?'authentication.kubernetes.io/credential-id'][0].orValue('') in ["JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a"])`,
+        message: 'credential is revoked',
+      },
+    ],
+    claims: base({ username: 'jane', jti: 'ea28ed49-2e11-4280-9ec5-bc3d1d84661a' }),
+    wantErr: `oidc: error evaluating user info validation rule: validation expression '!(user.extra[?'authentication.kubernetes.io/credential-id'][0].orValue('') in ["JTI=ea28ed49-2e11-4280-9ec5-bc3d1d84661a"])' failed: credential is revoked`,
   },
 ]

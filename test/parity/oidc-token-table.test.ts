@@ -82,6 +82,8 @@ function configFor(c: OidcCase, server: ClaimServer, forInit: boolean): string {
   }
   if (c.issuer?.audienceMatchPolicy !== undefined)
     issuer.audienceMatchPolicy = c.issuer.audienceMatchPolicy
+  if (c.issuer?.egressSelectorType !== undefined)
+    issuer.egressSelectorType = c.issuer.egressSelectorType
   if (c.issuer?.discoveryURL !== undefined)
     issuer.discoveryURL = substitute(c.issuer.discoveryURL, server.url)
   else if (c.wantNotInitialized)
@@ -164,19 +166,23 @@ afterAll(async () => {
 
 describe('oidc_test.go TestToken parity', () => {
   it('transcribes the whole upstream table', () => {
-    expect(OIDC_TOKEN_CASES).toHaveLength(85)
-    expect(new Set(OIDC_TOKEN_CASES.map((c) => c.name)).size).toBe(85)
+    expect(OIDC_TOKEN_CASES).toHaveLength(93)
+    expect(new Set(OIDC_TOKEN_CASES.map((c) => c.name)).size).toBe(93)
     expect(OIDC_TOKEN_CASES.filter((c) => c.adjusted !== undefined).map((c) => c.name)).toEqual([
       'invalid-signature',
       'invalid-signing-alg',
       'health check failure',
+      'valid egress type with error',
+      'valid egress type with error - again',
+      'valid egress type with no egress config',
+      'valid egress type with no egress config for the given type',
     ])
     expect(unportable.map((c) => c.name)).toEqual([
       'groups-distributed invalid client',
       'invalid-sig-alg',
       'client and ca mutually exclusive',
       'keyset and discovery URL mutually exclusive',
-      'disallowed issuer via configured value',
+      'valid egress type with broken dialer',
     ])
   })
 
@@ -201,7 +207,9 @@ describe('oidc_test.go TestToken parity', () => {
   })
 
   it.each(initCases)('$name (config refused)', (c) => {
-    const parsed = parseAuthenticationConfig(configFor(c, server, true))
+    const parsed = parseAuthenticationConfig(configFor(c, server, true), {
+      disallowedIssuers: c.disallowedIssuers ?? [],
+    })
     expect(parsed.ok ? [] : parsed.errors).toEqual([`jwt[0].${c.wantInitErr ?? ''}`])
   })
 
