@@ -13,7 +13,7 @@ import type {
 import { knownCiIssuer } from './ci-issuers.js'
 import { rulesPin } from './ci-pinning.js'
 import { claimAccessed, referencedClaims } from './claim-references.js'
-import { inertFieldsOf, inertFieldWarning } from './inert-fields.js'
+import { inertFieldWarning } from './inert-fields.js'
 import { describeShape, mappingShape } from './mapping-shape.js'
 import {
   claimRulesExcludeSystemValues,
@@ -32,11 +32,11 @@ interface EntryShapes {
 
 /**
  * @param inertFields paths of fields present without effect (`anonymous`,
- *   `jwt[i].issuer.egressSelectorType`); by default found in the config.
+ *   `jwt[i].issuer.egressSelectorType`); by default the compiled config's own list.
  */
 export function configWarnings(
   config: CompiledConfig,
-  inertFields: readonly string[] = inertFieldsOf(config),
+  inertFields: readonly string[] = config.inertFields,
 ): ConfigWarning[] {
   const warnings: ConfigWarning[] = []
   if (inertFields.includes('anonymous')) warnings.push(inertFieldWarning('anonymous')!)

@@ -163,6 +163,30 @@ describe('e2e: kube-oidc-webhook validate', () => {
     ])
   })
 
+  it.each([
+    ['valid-anonymous.yaml', ['WARN_ANONYMOUS_NO_EFFECT anonymous']],
+    [
+      'valid-egress-selector-type.yaml',
+      [
+        'WARN_EGRESS_SELECTOR_NO_EFFECT jwt[0].issuer.egressSelectorType',
+        'WARN_EGRESS_SELECTOR_NO_EFFECT jwt[1].issuer.egressSelectorType',
+      ],
+    ],
+  ])(
+    'a Kubernetes 1.34+ file (%s): valid, one warning per field without effect',
+    async (file, want) => {
+      const path = join(process.cwd(), 'test/fixtures/configs', file)
+      const r = await runCli(['validate', '--authentication-config', path])
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain(': valid AuthenticationConfiguration')
+      const noEffect = r.stderr
+        .split('\n')
+        .filter((line) => line.includes('_NO_EFFECT]'))
+        .map((line) => `${/\[(\w+)\]$/.exec(line)?.[1]} ${/^Warning: ([^:]+):/.exec(line)?.[1]}`)
+      expect(noEffect).toEqual(want)
+    },
+  )
+
   it('--service-account-issuer that no issuer uses: still valid', async () => {
     const path = join(dir, 'valid.yaml')
     const r = await runCli([
