@@ -92,6 +92,96 @@ export function chargeLoopStep(units: number): void {
   charge(units)
 }
 
+/**
+ * Charges work a library function does beyond what its call was charged: cel-go's
+ * tracker figure where it has one (`distinct`, `sort`, the sets functions), or
+ * the size of what it builds.
+ */
+export function chargeWork(units: number): void {
+  charge(Math.ceil(units))
+}
+
+function isContainer(v: unknown): v is object {
+  if (typeof v !== 'object' || v === null) return false
+  if (Array.isArray(v) || v instanceof Map) return true
+  const proto: unknown = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Walks `value` (lists, maps, their keys and values), one unit per element or
+ * entry and ceil(length/10) per string, calling `spend` every few hundred units
+ * so a caller can stop the walk. Returns the units not yet spent. The walk visits
+ * a value once per reference to it, as comparing or copying it would.
+ */
+function walk(value: unknown, spend: (units: number) => void): number {
+  let pending = 1
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string') pending += Math.ceil(v.length / 10)
+    else if (Array.isArray(v)) {
+      pending += v.length
+      for (const item of v as unknown[]) {
+        if (typeof item === 'string' || isContainer(item)) stack.push(item)
+      }
+    } else if (v instanceof Map) {
+      pending += v.size
+      for (const [k, item] of v as Map<unknown, unknown>) stack.push(k, item)
+    } else if (isContainer(v)) {
+      const record = v as Record<string, unknown>
+      for (const k in record) {
+        pending++
+        stack.push(k, record[k])
+      }
+    }
+    if (pending >= 256) {
+      spend(pending)
+      pending = 0
+    }
+  }
+  return pending
+}
+
+/** Charges the walk of a nested value (what traversing, comparing or copying it costs). */
+export function chargeDeep(value: unknown): void {
+  charge(walk(value, charge))
+}
+
+class WalkCapped extends Error {}
+const WALK_CAPPED = new WalkCapped()
+
+/** The walk size of `value`, or `cap` when it is at least that large (the walk stops there). */
+function walkSizeUpTo(value: unknown, cap: number): number {
+  let total = 0
+  try {
+    total += walk(value, (units) => {
+      total += units
+      if (total >= cap) throw WALK_CAPPED
+    })
+  } catch (err) {
+    if (err === WALK_CAPPED) return cap
+    throw err
+  }
+  return Math.min(total, cap)
+}
+
+/**
+ * Charges comparing two containers: the walk of the smaller one, found by walking
+ * both with a growing cap so the work stays proportional to the smaller side.
+ */
+function chargeComparison(left: unknown, right: unknown): void {
+  for (let cap = 256; ; cap *= 4) {
+    const a = walkSizeUpTo(left, cap)
+    const b = walkSizeUpTo(right, cap)
+    if (a < cap || b < cap) {
+      charge(Math.min(a, b))
+      return
+    }
+    charge(cap)
+  }
+}
+
 function sizeCost(values: readonly unknown[], from = 0): number {
   let units = 0
   for (let i = from; i < values.length; i++) {
@@ -126,6 +216,8 @@ const CONSTANT_COST_CALLS: ReadonlySet<string> = new Set([
   'double',
   'bool',
 ])
+// Calls whose work follows every string in a list argument, not the list's length.
+const DEEP_CHARGED_CALLS: ReadonlySet<string> = new Set(['join', 'format'])
 const SIZED_BINARY: ReadonlySet<string> = new Set(['+', '==', '!=', 'in', '<', '<=', '>', '>='])
 // String and pattern first: `matches` is renamed (rename.ts), `find`/`findAll` are Kubernetes' own.
 const REGEX_CALLS: ReadonlySet<string> = new Set([`${INTERNAL_PREFIX}matches`, 'find', 'findAll'])
@@ -209,14 +301,27 @@ export function instrumentCost(root: CelNode): void {
         }
         return
       }
+      if (DEEP_CHARGED_CALLS.has(name)) {
+        node.handle = (values, b, c) => {
+          charge(1)
+          chargeDeep(values)
+          return handle(values, b, c)
+        }
+        return
+      }
       const figure = LIBRARY_CALL_COSTS.get(name)
       node.handle = (values, b, c) => {
         charge(figure?.(values as unknown[]) ?? 1 + sizeCost(values as unknown[]))
         return handle(values, b, c)
       }
     } else if (SIZED_BINARY.has(node.op)) {
+      const op = node.op
       node.handle = (left, right, b, c) => {
         charge(1 + sizeCost([left, right]))
+        // Nested values compare element by element, past what their top-level size shows.
+        if (op === 'in') {
+          if (isContainer(left) && Array.isArray(right)) chargeDeep(right)
+        } else if (isContainer(left) && isContainer(right)) chargeComparison(left, right)
         return handle(left, right, b, c)
       }
     }
@@ -225,14 +330,18 @@ export function instrumentCost(root: CelNode): void {
 
 /** Converts a CEL result to plain JS: Map and object maps to plain objects, uint to bigint. */
 export function toPlain(value: unknown): unknown {
+  return copyPlain(value)
+}
+
+function copyPlain(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) return value.map(toPlain)
+  if (Array.isArray(value)) return value.map(copyPlain)
   if (value instanceof UnsignedInt) return value.valueOf()
   if (value instanceof Map) {
-    return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), toPlain(v)]))
+    return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), copyPlain(v)]))
   }
   if (Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v)]))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyPlain(v)]))
   }
   return value
 }
@@ -275,6 +384,11 @@ export function evaluateBounded(run: () => unknown): unknown {
   }
   // The limit may have been hit inside a loop whose error CEL semantics absorbed.
   if (exceeded) throw toEvaluationError(COST_LIMIT_ERROR)
+  // Copying the result must fit in what is left of the budget (a result can
+  // reference one value many times, so its copy can dwarf the work charged).
+  if (isContainer(result) && walkSizeUpTo(result, remaining + 1) > remaining) {
+    throw toEvaluationError(COST_LIMIT_ERROR)
+  }
   return toPlain(result)
 }
 

@@ -4,16 +4,27 @@
  * `sets.intersects(a, b)` (at least one element in common). Equality is CEL equality.
  */
 import type { Environment } from '@marcbachmann/cel-js'
-import { celEquals } from '../values.js'
+import { chargeWork } from '../evaluate.js'
+import { ValueIndex } from './value-index.js'
 
 class SetsNamespace {}
 
+/** cel-go's `trackSetsCost`: 1 + |a|·|b|·factor, charged before any work. */
+function chargeSets(a: readonly unknown[], b: readonly unknown[], factor: number): void {
+  chargeWork(1 + Math.floor(a.length * b.length * factor))
+}
+
+// Linear for hashable elements (ValueIndex); lists and maps are compared one by one, metered.
 function contains(list: readonly unknown[], sublist: readonly unknown[]): boolean {
-  return sublist.every((item) => list.some((candidate) => celEquals(candidate, item)))
+  if (sublist.length === 0) return true
+  const index = new ValueIndex(list)
+  return sublist.every((item) => index.has(item))
 }
 
 function intersects(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.some((item) => b.some((candidate) => celEquals(candidate, item)))
+  if (a.length === 0 || b.length === 0) return false
+  const index = new ValueIndex(b)
+  return a.some((item) => index.has(item))
 }
 
 /** Registers `sets.contains`, `sets.equivalent`, `sets.intersects`. */
@@ -23,14 +34,23 @@ export function registerSets(env: Environment): void {
     .registerConstant('sets', 'SetsNamespace', new SetsNamespace())
     .registerFunction(
       'SetsNamespace.contains(list, list): bool',
-      (_: unknown, a: unknown[], b: unknown[]) => contains(a, b),
+      (_: unknown, a: unknown[], b: unknown[]) => {
+        chargeSets(a, b, 1)
+        return contains(a, b)
+      },
     )
     .registerFunction(
       'SetsNamespace.equivalent(list, list): bool',
-      (_: unknown, a: unknown[], b: unknown[]) => contains(a, b) && contains(b, a),
+      (_: unknown, a: unknown[], b: unknown[]) => {
+        chargeSets(a, b, 2)
+        return contains(a, b) && contains(b, a)
+      },
     )
     .registerFunction(
       'SetsNamespace.intersects(list, list): bool',
-      (_: unknown, a: unknown[], b: unknown[]) => intersects(a, b),
+      (_: unknown, a: unknown[], b: unknown[]) => {
+        chargeSets(a, b, 1)
+        return intersects(a, b)
+      },
     )
 }

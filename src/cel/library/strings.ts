@@ -6,6 +6,7 @@
  */
 import type { Environment } from '@marcbachmann/cel-js'
 import { formatDouble } from '../../go/format-double.js'
+import { chargeWork } from '../evaluate.js'
 import { INTERNAL_PREFIX } from '../rename.js'
 import { SHORT_ESCAPES } from '../../go/quote.js'
 
@@ -24,9 +25,26 @@ function charAt(s: string, index: bigint): string {
 }
 
 // Go strings.Replace: n < 0 replaces all; an empty `from` matches before every code point and at the end.
+/**
+ * Charges what a replacement adds to the string (one traversal unit per 10
+ * characters), before it is built: the call's own charge follows its inputs, and
+ * an empty `from` with a long `to` multiplies them.
+ */
+function chargeGrowth(s: string, from: string, to: string, limit: number): void {
+  if (to.length <= from.length) return
+  let count = 0
+  if (from === '') count = Math.min(limit, s.length + 1)
+  else {
+    for (let at = s.indexOf(from); at >= 0 && count < limit; at = s.indexOf(from, at + from.length))
+      count++
+  }
+  chargeWork(count * (to.length - from.length) * 0.1)
+}
+
 function replace(s: string, from: string, to: string, limit: bigint): string {
   if (limit === 0n || from === to) return s
   let remaining = limit < 0n ? Infinity : Number(limit)
+  chargeGrowth(s, from, to, remaining)
   if (from === '') {
     const chars = codePoints(s)
     let out = ''
