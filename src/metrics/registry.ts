@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { FastHistogram } from './fast-histogram.js'
 import type { Clock } from '../runtime/clock.js'
 import { systemClock } from '../runtime/clock.js'
@@ -50,6 +50,10 @@ export interface WebhookMetricsOptions {
 }
 
 const REASONS: ReadonlySet<string> = new Set(REJECT_REASONS)
+const CACHE_LABELS: Record<CacheResultLabel, () => Record<string, string>> = {
+  hit: () => ({ cache: 'hit' }),
+  miss: () => ({ cache: 'miss' }),
+}
 const PATHS: ReadonlySet<string> = new Set(HTTP_PATHS)
 
 /**
@@ -87,7 +91,12 @@ export class WebhookMetrics {
   >()
   readonly #verificationTally = new Map<Sha256Label, number>()
   readonly #issuerLabels = new Map<string, Sha256Label>()
-  readonly #reviewDuration: Histogram<'cache'>
+  readonly #reviewDuration: FastHistogram
+  readonly #cacheTally: Record<CacheResultLabel, number> = { hit: 0, miss: 0 }
+  readonly #httpTally = new Map<
+    string,
+    { labels: { code: string; path: HttpPathLabel | 'other' }; n: number }
+  >()
   readonly #rejections: Counter<'jwt_issuer_hash' | 'reason'>
   readonly #jwksFailures: Counter<'jwt_issuer_hash'>
   readonly #discoveryFetches: Counter<'jwt_issuer_hash' | 'result'>
@@ -157,13 +166,12 @@ export class WebhookMetrics {
         }
       },
     })
-    this.#reviewDuration = new Histogram({
-      name: `${own}review_duration_seconds`,
-      help: 'Time to answer a TokenReview, cache included, by whether the answer came from the cache.',
-      labelNames: ['cache'],
-      buckets: [...LATENCY_BUCKETS],
-      registers,
-    })
+    this.#reviewDuration = new FastHistogram(
+      `${own}review_duration_seconds`,
+      'Time to answer a TokenReview, cache included, by whether the answer came from the cache.',
+      LATENCY_BUCKETS,
+      this.registry,
+    )
     this.#rejections = new Counter({
       name: `${own}rejections_total`,
       help: 'Rejected tokens, by configured issuer and reason.',
@@ -193,6 +201,13 @@ export class WebhookMetrics {
       help: 'Result cache lookups, by result (hit, miss).',
       labelNames: ['result'],
       registers,
+      collect: () => {
+        for (const result of ['hit', 'miss'] as const) {
+          const n = this.#cacheTally[result]
+          if (n > 0) this.#cacheRequests.inc({ result }, n)
+          this.#cacheTally[result] = 0
+        }
+      },
     })
     this.#cacheEntries = new Gauge({
       name: `${own}cache_entries`,
@@ -223,6 +238,12 @@ export class WebhookMetrics {
       help: 'HTTP requests answered, by status code and path.',
       labelNames: ['code', 'path'],
       registers,
+      collect: () => {
+        for (const tally of this.#httpTally.values()) {
+          if (tally.n > 0) this.#httpRequests.inc(tally.labels, tally.n)
+          tally.n = 0
+        }
+      },
     })
     this.#configInfo = new Gauge({
       name: `${own}config_info`,
@@ -423,11 +444,11 @@ export class WebhookMetrics {
 
   /** Time of one whole review, cache included. */
   observeReviewDuration(cache: CacheResultLabel, seconds: number): void {
-    this.#reviewDuration.observe({ cache }, seconds)
+    this.#reviewDuration.observe(cache, CACHE_LABELS[cache], seconds)
   }
 
   recordCacheRequest(result: CacheResultLabel): void {
-    this.#cacheRequests.inc({ result })
+    this.#cacheTally[result]++
   }
 
   /** Reads the cache's sizes at each scrape into `cache_entries`. */
@@ -437,7 +458,14 @@ export class WebhookMetrics {
 
   /** One HTTP response; map the path with `httpPathLabel`. */
   recordHttpRequest(code: number, path: HttpPathLabel): void {
-    this.#httpRequests.inc({ code: httpCodeLabel(code), path: PATHS.has(path) ? path : 'other' })
+    const key = `${code} ${path}`
+    const tally = this.#httpTally.get(key)
+    if (tally !== undefined) {
+      tally.n++
+      return
+    }
+    const labels = { code: httpCodeLabel(code), path: PATHS.has(path) ? path : ('other' as const) }
+    this.#httpTally.set(key, { labels, n: 1 })
   }
 
   /** `sha256Label` of a configured issuer URL, memoised (issuer URLs come from config: at most 64 per config). */
