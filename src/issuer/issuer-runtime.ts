@@ -7,7 +7,12 @@
  */
 import { redactURL } from '../go/redact-url.js'
 import type { Logger } from '../log/logger.js'
-import type { Clock, MonotonicClock } from '../runtime/clock.js'
+import {
+  systemMonotonicClock,
+  type CancelTimer,
+  type Clock,
+  type MonotonicClock,
+} from '../runtime/clock.js'
 import type { CompiledIssuer } from '../config/compiled.js'
 import type { IssuerObserver } from './issuer-observer.js'
 import { fetchDiscovery, parseDiscovery, type DiscoveryDocument } from './discovery.js'
@@ -28,7 +33,7 @@ export interface IssuerRuntimeOptions {
   readonly discoveryRetryMs: number
   readonly keyCacheDir?: string | undefined
   readonly minRefetchIntervalMs?: number | undefined
-  /** Key lifetimes and refetch rate limits (default `performance.now()`). */
+  /** Key lifetimes, refetch rate limits and the discovery retry (default the system's). */
   readonly monotonic?: MonotonicClock | undefined
   /** The HTTP client for this issuer's discovery, JWKS and distributed claims (default node:https with its CA). */
   readonly createClient?: ((issuer: CompiledIssuer) => HttpClient) | undefined
@@ -50,7 +55,7 @@ export class IssuerRuntime {
   private readonly conditions: ConditionSet
   private refs = 1
   private closed = false
-  private retryTimer: NodeJS.Timeout | undefined
+  private cancelRetry: CancelTimer | undefined
   private readonly abort = new AbortController()
   private lastDiscoveryError: string | undefined = 'oidc: authenticator is not initialized'
   private wasReady = false
@@ -109,7 +114,7 @@ export class IssuerRuntime {
   release(): void {
     if (--this.refs > 0 || this.closed) return
     this.closed = true
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer)
+    this.cancelRetry?.()
     this.abort.abort()
     this.keys?.close()
     this.client.close()
@@ -159,8 +164,10 @@ export class IssuerRuntime {
       if (first && this.options.keyCacheDir !== undefined) await this.loadFromCache()
       this.updateReady()
       if (first) this.resolveFirstAttempt()
-      this.retryTimer = setTimeout(() => void this.run(false), this.options.discoveryRetryMs)
-      this.retryTimer.unref()
+      this.cancelRetry = (this.options.monotonic ?? systemMonotonicClock).startTimer(
+        this.options.discoveryRetryMs,
+        () => void this.run(false),
+      )
       return
     }
     if (this.closed) return

@@ -8,7 +8,7 @@
 import { redactURL } from '../go/redact-url.js'
 import { createHash } from 'node:crypto'
 import type { Logger } from '../log/logger.js'
-import { systemMonotonicClock, type MonotonicClock } from '../runtime/clock.js'
+import { systemMonotonicClock, type CancelTimer, type MonotonicClock } from '../runtime/clock.js'
 import { refreshDelayMs, DEFAULT_REFRESH_POLICY, type RefreshPolicy } from './cache-control.js'
 import type { HttpClient } from './http-client.js'
 import {
@@ -33,7 +33,7 @@ export interface KeySetOptions {
     error: string | undefined,
   ) => void
   readonly now: () => Date
-  /** Key lifetimes and the refetch rate limit (default `performance.now()`). */
+  /** Key lifetimes, the refetch rate limit and the refresh timer (default the system's). */
   readonly monotonic?: MonotonicClock
 }
 
@@ -66,7 +66,7 @@ export class RemoteKeySet implements KeySet {
   private expiresAt = 0 // monotonic ms
   private lastAttemptAt = Number.NEGATIVE_INFINITY
   private inflight: Promise<FetchOutcome> | undefined
-  private timer: NodeJS.Timeout | undefined
+  private cancelTimer: CancelTimer | undefined
   private closed = false
   private readonly policy: RefreshPolicy
   private readonly minRefetchMs: number
@@ -144,8 +144,8 @@ export class RemoteKeySet implements KeySet {
 
   close(): void {
     this.closed = true
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
   }
 
   private async fetchOnce(): Promise<FetchOutcome> {
@@ -207,11 +207,10 @@ export class RemoteKeySet implements KeySet {
 
   private schedule(ms: number): void {
     if (this.closed) return
-    if (this.timer !== undefined) clearTimeout(this.timer)
-    this.timer = setTimeout(() => {
-      this.timer = undefined
+    this.cancelTimer?.()
+    this.cancelTimer = this.monotonic.startTimer(ms, () => {
+      this.cancelTimer = undefined
       void this.fetch()
-    }, ms)
-    this.timer.unref()
+    })
   }
 }

@@ -12,7 +12,13 @@ import {
 } from '../issuer/issuer-runtime.js'
 import type { IssuerStatus } from '../issuer/issuer-status.js'
 import { silentLogger, type Logger } from '../log/logger.js'
-import { systemClock, type Clock, type MonotonicClock } from '../runtime/clock.js'
+import {
+  systemClock,
+  systemMonotonicClock,
+  type CancelTimer,
+  type Clock,
+  type MonotonicClock,
+} from '../runtime/clock.js'
 import type { HttpClient } from '../issuer/http-client.js'
 import type { KeySet } from '../issuer/key-set.js'
 import { IssuerAuthenticator } from './issuer-authenticator.js'
@@ -48,7 +54,10 @@ export interface AuthenticatorOptions {
    * 30 s webhook timeout.
    */
   distributedClaimsTimeoutMs?: number
-  /** Injected monotonic time for key lifetimes and refetch rate limits. */
+  /**
+   * Injected monotonic time and timers: key lifetimes and refreshes, refetch
+   * rate limits, discovery retries, the distributed-claims deadline.
+   */
   monotonicClock?: MonotonicClock
   /** The HTTP client of each issuer (discovery, JWKS, distributed claims); default node:https with the issuer's CA. */
   httpClientFor?: (issuer: CompiledIssuer) => HttpClient
@@ -73,6 +82,7 @@ const MAX_DISTRIBUTED_ISSUERS = 16
 
 interface ResolvedOptions {
   clock: Clock
+  monotonic: MonotonicClock
   logger: Logger
   observer: AuthenticatorObserver | undefined
   maxTokenBytes: number
@@ -91,8 +101,10 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? silentLogger
+  const monotonic = options.monotonicClock ?? systemMonotonicClock
   return {
     clock,
+    monotonic,
     logger,
     observer: options.observer,
     maxTokenBytes: positiveInt('maxTokenBytes', options.maxTokenBytes, 256 * 1024),
@@ -110,7 +122,7 @@ function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
       discoveryRetryMs: positiveInt('discoveryRetryMs', options.discoveryRetryMs, 10_000),
       keyCacheDir: options.keyCacheDir,
       minRefetchIntervalMs: options.minRefetchIntervalMs,
-      monotonic: options.monotonicClock,
+      monotonic,
       createClient: options.httpClientFor,
     },
     keySetFor: options.keySetFor,
@@ -147,6 +159,7 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
       this.runtimes.set(key, runtime)
       const authenticator = new IssuerAuthenticator(entry, runtime, {
         clock: options.clock,
+        monotonic: options.monotonic,
         observer: options.observer,
         distributedVerifier: (iss) => this.verifierFor(iss, entry.issuer),
         distributedClaimsTimeoutMs: options.distributedClaimsTimeoutMs,
@@ -194,13 +207,12 @@ class ConfigAuthenticatorImpl implements ConfigAuthenticator {
   }
 
   async waitForFirstAttempts(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
+    let cancel: CancelTimer | undefined
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs)
-      timer.unref()
+      cancel = this.options.monotonic.startTimer(timeoutMs, resolve)
     })
     await Promise.race([Promise.all(this.ordered.map((a) => a.runtime.firstAttemptDone)), timeout])
-    if (timer !== undefined) clearTimeout(timer)
+    cancel?.()
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { toClaimsActivation, toUserActivation } from '../cel/activation.js'
 import type { ClaimsActivation, UserActivation } from '../cel/types.js'
 import type { CompiledJWTAuthenticator } from '../config/compiled.js'
 import type { IssuerRuntime } from '../issuer/issuer-runtime.js'
-import type { Clock } from '../runtime/clock.js'
+import type { Clock, MonotonicClock } from '../runtime/clock.js'
 import { validateClaimRules, validateUserRules } from './validate-rules.js'
 import { expandDistributedClaims, type DistributedClaimsContext } from './distributed-claims.js'
 import { mapExtra, mapGroups, mapUID, mapUsername } from './map-claims.js'
@@ -20,6 +20,8 @@ import type { TokenIdentity, UserInfo } from './types.js'
 
 export interface IssuerAuthenticatorDeps {
   readonly clock: Clock
+  /** Runs the distributed-claims deadline. */
+  readonly monotonic: MonotonicClock
   readonly observer?: AuthenticatorObserver | undefined
   /** Verifiers for distributed-claim JWTs of other issuers. */
   readonly distributedVerifier: DistributedClaimsContext['verifierFor']
@@ -67,9 +69,9 @@ export class IssuerAuthenticator {
     let claims = token.untrustedPayload // verified from here on
     if (this.groupsClaim !== undefined) {
       const deadline = new AbortController()
-      const timer = setTimeout(
-        () => deadline.abort(new Error('context deadline exceeded')),
+      const cancelDeadline = this.deps.monotonic.startTimer(
         this.deps.distributedClaimsTimeoutMs,
+        () => deadline.abort(new Error('context deadline exceeded')),
       )
       try {
         claims = await expandDistributedClaims(this.groupsClaim, claims, {
@@ -82,7 +84,7 @@ export class IssuerAuthenticator {
       } catch (err) {
         throw toRejection(err, 'distributed-claims', 'oidc: could not expand distributed claims: ')
       } finally {
-        clearTimeout(timer)
+        cancelDeadline()
       }
     }
 
