@@ -4,7 +4,7 @@
  * counters, and knobs to misbehave (down, slow, garbage, huge, 500, wrong
  * issuer, key rotation, Cache-Control, distributed-claims endpoints).
  */
-import { generateKeyPairSync, createPublicKey, type KeyObject } from 'node:crypto'
+import { createPublicKey, type KeyObject } from 'node:crypto'
 import { createServer, type Server } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
@@ -15,26 +15,17 @@ import {
 } from '../../src/dev/certificates.js'
 import { staticKeySet } from '../../src/issuer/static-key-set.js'
 import type { KeySet } from '../../src/issuer/key-set.js'
-import { signJwt, type AsymmetricAlg, type Json } from './tokens.js'
+import {
+  ALL_ALGS,
+  familyKeys,
+  rotatedKey,
+  signWithKeys,
+  type SignOptions,
+  type TestKey,
+} from './test-keys.js'
+import type { AsymmetricAlg, Json } from './tokens.js'
 
-export const ALL_ALGS: readonly AsymmetricAlg[] = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-]
-
-export interface TestKey {
-  readonly alg: AsymmetricAlg
-  readonly kid: string
-  readonly privateKey: KeyObject
-  readonly publicJwk: Json
-}
+export { ALL_ALGS, type SignOptions, type TestKey }
 
 /** What an endpoint does: serve normally, or misbehave. */
 export type EndpointMode = 'ok' | 'garbage' | 'huge' | '500' | '404' | 'hang' | 'not-jwks'
@@ -48,16 +39,6 @@ export interface TestIssuerOptions {
   algorithms?: readonly AsymmetricAlg[]
   /** Name of a memoized key family: issuers with different names get different keys (default `default`). */
   keyFamily?: string
-}
-
-export interface SignOptions {
-  alg?: AsymmetricAlg
-  /** `null` omits the kid; a string overrides it (e.g. an unknown kid). */
-  kid?: string | null
-  /** Extra or overriding header members. */
-  header?: Json
-  /** Sign with this key instead of the issuer's key for `alg`. */
-  key?: KeyObject
 }
 
 export interface TestIssuer {
@@ -102,40 +83,6 @@ export interface TestIssuer {
   stop(): Promise<void>
 }
 
-const keyFamilies = new Map<
-  string,
-  Map<AsymmetricAlg, { privateKey: KeyObject; publicKey: KeyObject }>
->()
-let rotation = 0
-
-function generate(alg: AsymmetricAlg): { privateKey: KeyObject; publicKey: KeyObject } {
-  if (alg.startsWith('ES')) {
-    const namedCurve = alg === 'ES256' ? 'prime256v1' : alg === 'ES384' ? 'secp384r1' : 'secp521r1'
-    return generateKeyPairSync('ec', { namedCurve })
-  }
-  return generateKeyPairSync('rsa', { modulusLength: 2048 })
-}
-
-function familyKey(
-  family: string,
-  alg: AsymmetricAlg,
-): { privateKey: KeyObject; publicKey: KeyObject } {
-  let fam = keyFamilies.get(family)
-  if (fam === undefined) keyFamilies.set(family, (fam = new Map()))
-  let pair = fam.get(alg)
-  if (pair === undefined) fam.set(alg, (pair = generate(alg)))
-  return pair
-}
-
-function toTestKey(
-  alg: AsymmetricAlg,
-  kid: string,
-  pair: { privateKey: KeyObject; publicKey: KeyObject },
-): TestKey {
-  const jwk = pair.publicKey.export({ format: 'jwk' }) as Json
-  return { alg, kid, privateKey: pair.privateKey, publicJwk: { ...jwk, kid, use: 'sig', alg } }
-}
-
 let sharedCA: Promise<CertificateAuthority> | undefined
 /** One CA per test process unless a test asks for its own. */
 export function testCA(): Promise<CertificateAuthority> {
@@ -147,9 +94,7 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
   const ca = opts.ca ?? (await testCA())
   const serving = await createServerCertificate(ca, { commonName: 'localhost' })
   const family = opts.keyFamily ?? 'default'
-  const keys: Record<string, TestKey> = {}
-  for (const alg of opts.algorithms ?? ALL_ALGS)
-    keys[alg] = toTestKey(alg, `${family}-${alg}`, familyKey(family, alg))
+  const keys = familyKeys(family, opts.algorithms)
   const extraJwks: Json[] = []
   const counts = new Map<string, number>()
   const claimBodies = new Map<string, { body: string; status: number }>()
@@ -258,7 +203,7 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
     count: (p) => counts.get(p) ?? 0,
     rotate(alg, rotateOpts = {}) {
       const old = keys[alg]
-      const next = toTestKey(alg, `${family}-${alg}-r${++rotation}`, generate(alg))
+      const next = rotatedKey(family, alg)
       if (rotateOpts.keepOld === true && old !== undefined) extraJwks.push(old.publicJwk)
       keys[alg] = next
       return next
@@ -281,20 +226,6 @@ export async function startTestIssuer(opts: TestIssuerOptions = {}): Promise<Tes
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
-}
-
-function signWithKeys(
-  keys: Readonly<Record<string, TestKey>>,
-  claims: Json | string,
-  signOpts: SignOptions,
-): string {
-  const alg = signOpts.alg ?? 'RS256'
-  const key = keys[alg]
-  const privateKey = signOpts.key ?? key?.privateKey
-  if (privateKey === undefined) throw new Error(`test issuer has no ${alg} key`)
-  const header: Json = { alg, typ: 'JWT' }
-  if (signOpts.kid !== null) header.kid = signOpts.kid ?? key?.kid
-  return signJwt(alg, privateKey, { ...header, ...signOpts.header }, claims)
 }
 
 /** An issuer without a server: its keys go to the authenticator as a static key set. */
@@ -321,10 +252,7 @@ export function staticTestIssuer(
   opts: { url?: string; algorithms?: readonly AsymmetricAlg[]; keyFamily?: string } = {},
 ): StaticTestIssuer {
   const url = opts.url ?? 'https://issuer.example.test'
-  const family = opts.keyFamily ?? 'default'
-  const keys: Record<string, TestKey> = {}
-  for (const alg of opts.algorithms ?? ALL_ALGS)
-    keys[alg] = toTestKey(alg, `${family}-${alg}`, familyKey(family, alg))
+  const keys = familyKeys(opts.keyFamily ?? 'default', opts.algorithms)
   const jwks = (): Json => ({ keys: Object.values(keys).map((k) => k.publicJwk) })
   return {
     url,

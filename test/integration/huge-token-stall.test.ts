@@ -7,9 +7,9 @@
  */
 import { performance } from 'node:perf_hooks'
 import { afterEach, expect, it } from '@jest/globals'
-import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
-import { startTestIssuer } from '../../helpers/issuer.js'
-import { authenticatorFor, entryFor, summarize } from './authenticator-helpers.js'
+import { VALID_EXP_S } from '../helpers/fixed-clock.js'
+import { startTestIssuer } from '../helpers/issuer.js'
+import { authenticatorFor, entryFor, summarize } from '../unit/token/authenticator-helpers.js'
 
 const stops: Array<() => Promise<void>> = []
 afterEach(async () => {

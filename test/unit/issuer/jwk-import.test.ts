@@ -6,7 +6,8 @@
 import { createHash, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { importKeySet, type ImportedKeySet } from '../../../src/issuer/jwk-import.js'
-import { testCA, startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'
+import { testCA } from '../../helpers/issuer.js'
+import { memoryNetwork } from '../../helpers/memory-issuer.js'
 import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
 import { b64url, type Json } from '../../helpers/tokens.js'
 import { authenticatorFor, entryFor, summarize } from '../token/authenticator-helpers.js'
@@ -219,10 +220,10 @@ describe('a JWKS with a weak key, end to end', () => {
   })
 
   it('a token forged for an e=1 key is refused and the key is reported', async () => {
-    const issuer: TestIssuer = await startTestIssuer()
-    stops.push(() => issuer.stop())
+    const net = memoryNetwork()
+    const issuer = net.issuer()
     issuer.addRawJwk({ kty: 'RSA', kid: 'weak', n: rsa.n, e: 'AQ' })
-    const auth = await authenticatorFor([entryFor(issuer)])
+    const auth = await authenticatorFor([entryFor(issuer)], net.options())
     stops.push(() => auth.close())
     const header = b64url({ alg: 'RS256', kid: 'weak' })
     const payload = b64url({

@@ -1,14 +1,21 @@
 /**
  * A password in a URL is never printed: a `jwks_uri` or distributed-claims
  * endpoint with `user:password@` shows as `user:***@` (as Go's net/http client
- * shows it) in `status.error`, the readiness conditions and the logs.
+ * shows it) in `status.error`, the readiness conditions and the logs. Issuers
+ * in memory: nothing answers at 127.0.0.1:1.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { redactURL, redactURLsIn } from '../../../src/go/redact-url.js'
 import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
-import { startTestIssuer, type TestIssuer } from '../../helpers/issuer.js'
+import { memoryNetwork, type MemoryNetwork } from '../../helpers/memory-issuer.js'
 import { captureLogger } from '../http/fixture.js'
-import { authenticatorFor, entryFor, summarize } from '../token/authenticator-helpers.js'
+import {
+  authenticatorFor as authenticatorOn,
+  entryFor,
+  summarize,
+  type JwtEntry,
+} from '../token/authenticator-helpers.js'
+import type { AuthenticatorOptions } from '../../../src/token/authenticator.js'
 
 describe('redactURL', () => {
   it.each([
@@ -41,14 +48,16 @@ describe('URLs with credentials from the IdP', () => {
     while (stops.length > 0) await stops.pop()?.()
   })
 
-  async function issuerUp(): Promise<TestIssuer> {
-    const i = await startTestIssuer()
-    stops.push(() => i.stop())
-    return i
-  }
+  let net: MemoryNetwork
+  beforeEach(() => {
+    net = memoryNetwork()
+  })
+
+  const authenticatorFor = (entries: JwtEntry[], options: AuthenticatorOptions = {}) =>
+    authenticatorOn(entries, { ...net.options(), ...options })
 
   it('a jwks_uri with a password is redacted in conditions, lastError and logs', async () => {
-    const i = await issuerUp()
+    const i = net.issuer()
     i.knobs.jwksURI = `https://alice:${SECRET}@127.0.0.1:1/jwks`
     const lines: string[] = []
     const auth = await authenticatorFor([entryFor(i)], { logger: captureLogger(lines) })
@@ -85,7 +94,7 @@ describe('URLs with credentials from the IdP', () => {
       'oidc: could not expand distributed claims: jwt returned by distributed claim endpoint "https://bob:***@HOST/claims/x" did not contain claim: groups',
     ],
   ])('a distributed-claims endpoint with a password: %s', async (_name, body, status, message) => {
-    const i = await issuerUp()
+    const i = net.issuer()
     const signed = i.sign({ iss: i.url, aud: 'my-client', exp: VALID_EXP_S })
     const plain = i.serveClaims('/claims/x', body === 'SIGNED' ? signed : body, status)
     const endpoint = plain.replace('https://', `https://bob:${SECRET}@`)

@@ -1,7 +1,8 @@
 /**
  * Shared set-up for token pipeline tests: a config for one test issuer and an
  * authenticator over it. With a static issuer (no server) its keys are handed
- * over as a static key set and nothing is fetched.
+ * over as a static key set and nothing is fetched; an issuer in memory comes
+ * with its own HTTP client and clock options.
  */
 import { parseAuthenticationConfig } from '../../../src/config/load.js'
 import { fixedClock } from '../../../src/runtime/clock.js'
@@ -12,12 +13,14 @@ import {
 } from '../../../src/token/authenticator.js'
 import type { AuthOutcome } from '../../../src/token/types.js'
 import { NOW } from '../../helpers/fixed-clock.js'
-import type { StaticTestIssuer, TestIssuer } from '../../helpers/issuer.js'
 
 export type JwtEntry = Record<string, unknown>
 
 /** A `jwt[]` entry for `issuer`, with `patch` merged over the top-level sections. */
-export function entryFor(issuer: TestIssuer | StaticTestIssuer, patch: JwtEntry = {}): JwtEntry {
+export function entryFor(
+  issuer: { readonly url: string; readonly caPem?: string | undefined },
+  patch: JwtEntry = {},
+): JwtEntry {
   const base: JwtEntry = {
     issuer: {
       url: issuer.url,

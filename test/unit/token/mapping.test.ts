@@ -1,6 +1,6 @@
 /**
- * Username, groups, uid, extra, claim rules and user rules after verification
- *, against a real HTTPS issuer, exact messages.
+ * Username, groups, uid, extra, claim rules and user rules after verification,
+ * with static keys, exact messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { staticTestIssuer, type StaticTestIssuer } from '../../helpers/issuer.js'
@@ -10,7 +10,7 @@ import { authenticatorFor, entryFor, summarize, type JwtEntry } from './authenti
 
 let issuer: StaticTestIssuer
 beforeAll(async () => {
-  issuer = staticTestIssuer()
+  issuer = staticTestIssuer({ algorithms: ['RS256'] })
 })
 afterAll(async () => {
   await issuer.stop()

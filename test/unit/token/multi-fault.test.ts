@@ -5,20 +5,20 @@
  * `nbf`), followed by kube-apiserver's own several-audience check, mapping and
  * rules. Under go-oidc v2.3.0 (Kubernetes 1.35 and older) the claims came
  * before `alg` and the signature; `before` says what that order reported, where
- * it differs. Real HTTPS issuer, real signed tokens.
+ * it differs. Real signed tokens, verified with a static key set.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { startTestIssuer, type SignOptions, type TestIssuer } from '../../helpers/issuer.js'
+import { staticTestIssuer, type SignOptions, type StaticTestIssuer } from '../../helpers/issuer.js'
 import { at, EXPIRED_S, VALID_EXP_S } from '../../helpers/fixed-clock.js'
 import { hs256Jwt, noneJwt, rawJwt, type Json } from '../../helpers/tokens.js'
 import { authenticatorFor, entryFor, summarize, type JwtEntry } from './authenticator-helpers.js'
 
-let issuer: TestIssuer
+let issuer: StaticTestIssuer
 let stranger: KeyObject
 
 beforeAll(async () => {
-  issuer = await startTestIssuer()
+  issuer = staticTestIssuer({ algorithms: ['RS256'] })
   stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
 })
 afterAll(async () => {
@@ -192,7 +192,7 @@ describe('multi-fault tokens get the first error of the Kubernetes 1.37 order', 
   }))
 
   it.each(rows)('$title', async (c) => {
-    const auth = await authenticatorFor([entry(c)])
+    const auth = await authenticatorFor([entry(c)], { keySetFor: (i) => issuer.keySetFor(i) })
     try {
       expect(summarize(await auth.authenticate(tokenFor(c.faults)))).toEqual({
         kind: 'rejected',
@@ -213,7 +213,7 @@ describe('multi-fault tokens get the first error of the Kubernetes 1.37 order', 
 
   it('a token without faults authenticates through the same config', async () => {
     const c: MultiFaultCase = { faults: [], want: BAD_SIGNATURE }
-    const auth = await authenticatorFor([entry(c)])
+    const auth = await authenticatorFor([entry(c)], { keySetFor: (i) => issuer.keySetFor(i) })
     try {
       expect(summarize(await auth.authenticate(tokenFor([])))).toMatchObject({
         kind: 'authenticated',

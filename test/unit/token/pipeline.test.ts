@@ -1,5 +1,5 @@
 /**
- * The token pipeline against a real HTTPS issuer: one table per concern of the
+ * The token pipeline with static keys for all nine algorithms: one table per concern of the
  * verification checklist, each asserting the exact outcome and message.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
