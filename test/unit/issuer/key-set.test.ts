@@ -1,7 +1,6 @@
 /** The remote key set over an in-memory client and a manual monotonic clock: no sockets, no sleeping. */
 import { describe, expect, it } from '@jest/globals'
 import { RemoteKeySet } from '../../../src/issuer/key-set.js'
-import { staticKeySet } from '../../../src/issuer/static-key-set.js'
 import { silentLogger } from '../../../src/log/logger.js'
 import { ManualMonotonicClock } from '../../../src/runtime/clock.js'
 import { staticTestIssuer } from '../../helpers/issuer.js'
@@ -84,20 +83,5 @@ describe('RemoteKeySet', () => {
     expect(set.ready).toBe(true)
     expect(set.candidates('default-ES256')).toHaveLength(1)
     expect(fetches).toEqual([true, false])
-  })
-})
-
-describe('staticKeySet', () => {
-  it('is ready at once, never stale, never refetches', () => {
-    const set = staticKeySet(issuer.jwks())
-    expect(set.ready).toBe(true)
-    expect(set.stale).toBe(false)
-    expect(set.refetchForToken()).toBeUndefined()
-    expect(set.candidates('default-ES256').map((k) => k.kid)).toEqual(['default-ES256'])
-    expect(set.candidates(undefined)).toHaveLength(2)
-  })
-
-  it('refuses what is not a JWKS', () => {
-    expect(() => staticKeySet('{not json')).toThrow(/^static key set: oidc: failed to decode keys/)
   })
 })

@@ -1,11 +1,10 @@
 /**
- * A password in a URL is never printed: a `jwks_uri` or distributed-claims
+ * A password in a URL from the IdP is never printed: a `jwks_uri` or distributed-claims
  * endpoint with `user:password@` shows as `user:***@` (as Go's net/http client
  * shows it) in `status.error`, the readiness conditions and the logs. Issuers
  * in memory: nothing answers at 127.0.0.1:1.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { redactURL, redactURLsIn } from '../../../src/go/redact-url.js'
 import { VALID_EXP_S } from '../../helpers/fixed-clock.js'
 import { memoryNetwork, type MemoryNetwork } from '../../helpers/memory-issuer.js'
 import { captureLogger } from '../http/fixture.js'
@@ -16,29 +15,6 @@ import {
   type JwtEntry,
 } from '../token/authenticator-helpers.js'
 import type { AuthenticatorOptions } from '../../../src/token/authenticator.js'
-
-describe('redactURL', () => {
-  it.each([
-    ['https://user:pw@host/jwks', 'https://user:***@host/jwks'],
-    ['https://user:pw@host:8443', 'https://user:***@host:8443'],
-    ['https://user:@host/', 'https://user:***@host/'],
-    ['https://:pw@host/', 'https://:***@host/'],
-    ['https://user@host/', 'https://user@host/'],
-    ['https://host/a@b?x=y:z@w', 'https://host/a@b?x=y:z@w'],
-    ['https://u:p:q@x@host/', 'https://u:***@host/'],
-    ['https://host/', 'https://host/'],
-    ['not a url', 'not a url'],
-    ['HTTPS://u:p@h?q#f', 'HTTPS://u:***@h?q#f'],
-  ])('%s', (url, want) => {
-    expect(redactURL(url)).toBe(want)
-  })
-
-  it('redacts every URL inside a message', () => {
-    expect(redactURLsIn('parse "https://u:p@h/x": invalid port ":p@h" after host')).toBe(
-      'parse "https://u:***@h/x": invalid port ":p@h" after host',
-    )
-  })
-})
 
 const SECRET = 's3cret-pw'
 

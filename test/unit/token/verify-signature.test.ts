@@ -1,0 +1,52 @@
+/** One signature check: the algorithm must fit the key (type, curve, signature size); anything else is false, never a throw. */
+import { generateKeyPairSync, sign, constants } from 'node:crypto'
+import { describe, expect, it } from '@jest/globals'
+import { importKeySet, type ImportedKey } from '../../../src/issuer/jwk-import.js'
+import { verifyWithKey } from '../../../src/token/verify-signature.js'
+
+function imported(publicKey: ReturnType<typeof generateKeyPairSync>['publicKey']): ImportedKey {
+  const result = importKeySet(
+    Buffer.from(JSON.stringify({ keys: [publicKey.export({ format: 'jwk' })] })),
+  )
+  const key = result.ok ? result.set.keys[0] : undefined
+  if (key === undefined) throw new Error('key not imported')
+  return key
+}
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' })
+const RSA = imported(rsa.publicKey)
+const P256 = imported(p256.publicKey)
+const P384 = imported(p384.publicKey)
+const input = Buffer.from('header.payload')
+const rs256 = sign('sha256', input, rsa.privateKey)
+const ps256 = sign('sha256', input, {
+  key: rsa.privateKey,
+  padding: constants.RSA_PKCS1_PSS_PADDING,
+  saltLength: 20,
+})
+const es256 = sign('sha256', input, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' })
+
+describe('verifyWithKey', () => {
+  it('verifies RS256, PS256 with any salt length, and ES256 with raw r||s', () => {
+    expect(verifyWithKey('RS256', input, rs256, RSA)).toBe(true)
+    expect(verifyWithKey('PS256', input, ps256, RSA)).toBe(true)
+    expect(verifyWithKey('ES256', input, es256, P256)).toBe(true)
+  })
+
+  it.each<[string, () => boolean]>([
+    ['an RS256 header with an EC key', () => verifyWithKey('RS256', input, rs256, P256)],
+    ['an ES256 header with an RSA key', () => verifyWithKey('ES256', input, es256, RSA)],
+    ['an ES384 header with a P-256 key', () => verifyWithKey('ES384', input, es256, P384)],
+    [
+      'an ES256 signature of the wrong size',
+      () => verifyWithKey('ES256', input, es256.subarray(1), P256),
+    ],
+    ['a PKCS#1 signature under PS256', () => verifyWithKey('PS256', input, rs256, RSA)],
+    ['other signed bytes', () => verifyWithKey('RS256', Buffer.from('other'), rs256, RSA)],
+    ['a signature that is garbage', () => verifyWithKey('RS256', input, Buffer.alloc(3), RSA)],
+  ])('refuses %s', (_name, check) => {
+    expect(check()).toBe(false)
+  })
+})
