@@ -5,7 +5,7 @@
  * message, and the revocation entry when one refused it). Never prints the token.
  */
 import type { Readable } from 'node:stream'
-import { loadAuthenticationConfig } from '../config/load.js'
+import { configErrorLines, loadAuthenticationConfig } from '../config/load.js'
 import { keyCacheDirError } from '../issuer/key-cache.js'
 import { createLogger, type LogLevel } from '../log/logger.js'
 import { tokenReviewStatus } from '../http/token-review.js'
@@ -42,7 +42,7 @@ export async function runCheck(flags: FlagValues, io: CliIO): Promise<ExitCode> 
     revocationPath === undefined ? undefined : loadRevocationList(revocationPath),
   ])
   const errors = [
-    ...(loaded.ok ? [] : loaded.errors),
+    ...(loaded.ok ? [] : configErrorLines(configPath, loaded)),
     ...(revocation?.ok === false ? revocationErrorLines(revocation.errors) : []),
   ]
   if (!loaded.ok || revocation?.ok === false) {

@@ -27,7 +27,7 @@ import {
   type TlsWatcher,
 } from '../server/tls-reloader.js'
 import type { CompileOptions } from '../config/compile.js'
-import { loadAuthenticationConfig } from '../config/load.js'
+import { configErrorLines, loadAuthenticationConfig } from '../config/load.js'
 import { keyCacheDirError } from '../issuer/key-cache.js'
 import type { CompiledConfig } from '../config/compiled.js'
 import { createHealthServer } from '../http/health.js'
@@ -121,7 +121,7 @@ async function prepare(opts: ServeOptions): Promise<
   if (!tls.ok) errors.push(...tls.errors)
   if (keyCache !== undefined) errors.push(keyCache)
   if (revocation?.ok === false) errors.push(...revocationErrorLines(revocation.errors))
-  if (!loaded.ok) errors.unshift(...loaded.errors)
+  if (!loaded.ok) errors.unshift(...configErrorLines(opts.authenticationConfig, loaded))
   if (!loaded.ok || !tls.ok || errors.length > 0) return { ok: false, errors }
   return {
     ok: true,

@@ -5,7 +5,7 @@
  * field path; a valid file's warnings follow on stderr, and fail the run only
  * with `--warnings-as-errors`.
  */
-import { loadAuthenticationConfig } from '../config/load.js'
+import { configErrorLines, loadAuthenticationConfig } from '../config/load.js'
 import { loadRevocationList, revocationErrorLines } from '../revocation/load.js'
 import { revocationSummary } from '../revocation/summary.js'
 import type { CliIO, ExitCode } from '../runtime/cli-io.js'
@@ -21,7 +21,7 @@ export async function runValidate(flags: FlagValues, io: CliIO): Promise<ExitCod
     revocationPath === undefined ? undefined : loadRevocationList(revocationPath),
   ])
   if (!result.ok || revocation?.ok === false) {
-    for (const line of result.ok ? [] : result.errors) io.stderr.write(`${line}\n`)
+    for (const line of result.ok ? [] : configErrorLines(path, result)) io.stderr.write(`${line}\n`)
     if (revocation?.ok === false)
       for (const line of revocationErrorLines(revocation.errors)) io.stderr.write(`${line}\n`)
     return 1

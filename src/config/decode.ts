@@ -1,15 +1,23 @@
 /**
  * Decodes an AuthenticationConfiguration file the way kube-apiserver's strict
  * universal decoder does (pkg/kubeapiserver/options/authentication.go
- * loadAuthenticationConfigFromData, apimachinery serializer/json): YAML or JSON,
- * apiVersion/kind read first, then a case-sensitive strict decode in which
- * unknown and duplicate fields are errors and a wrong JSON type stops decoding.
+ * loadAuthenticationConfigFromData, apimachinery serializer/json): data whose
+ * first non-space character is `{` is JSON, anything else YAML converted to
+ * JSON; apiVersion/kind read first, then a case-sensitive strict decode in
+ * which unknown and duplicate fields are errors, reported together on one
+ * line, and a wrong JSON type stops decoding.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml'
-import type { Document, Node as YamlNode } from 'yaml'
+import { arrayElements, goFoldKey, objectMembers } from '../go/json-members.js'
 import { goQuote } from '../go/quote.js'
+import { goJsonSyntaxError } from './go-json-syntax.js'
+import { compareBytes, countYamlDocuments, goYamlToJson } from './go-yaml.js'
+import { AUTHENTICATION_SCHEME } from './scheme.js'
+import { list, str, struct, type Shape } from './shape.js'
 import { SUPPORTED_API_VERSIONS } from './types.js'
 import type { AuthenticationConfiguration } from './types.js'
+
+export { MAX_YAML_ALIASES } from './go-yaml.js'
+export { list, str, struct, type Shape } from './shape.js'
 
 export type DecodeResult =
   { ok: true; config: AuthenticationConfiguration } | { ok: false; errors: readonly string[] }
@@ -19,37 +27,35 @@ export type DocumentDecodeResult =
   | { ok: true; value: Record<string, unknown>; apiVersion: string }
   | { ok: false; errors: readonly string[] }
 
-/**
- * Bound on alias expansions while building the document: a few aliases are
- * legitimate YAML, thousands are a "billion laughs" attack.
- */
-export const MAX_YAML_ALIASES = 100
-
-/**
- * The Go type a field decodes into: its JSON kind and the Go type name used in
- * type errors (`%` stands for the version package, e.g. `v1`).
- */
-export type Shape =
-  | { t: 'string'; go: string }
-  | { t: 'bool' }
-  | { t: 'list'; go: string; elem: Shape }
-  | { t: 'struct'; name: string; fields: Readonly<Record<string, Shape>> }
-
 /** A versioned document kind: the accepted `apiVersion`s, its `kind` and the shape of the whole object. */
 export interface DocumentSchema {
   readonly kind: string
   readonly apiVersions: readonly string[]
   /** Must list `apiVersion` and `kind` among its fields. */
   readonly shape: Shape
+  /** Everything else the decoder's scheme knows, and how it words the rest. */
+  readonly scheme: Scheme
+  /** Refuse a YAML file holding more than one document (go-yaml reads the first only). */
+  readonly oneDocument?: boolean
 }
 
-export const str: Shape = { t: 'string', go: 'string' }
-export const struct = (name: string, fields: Record<string, Shape>): Shape => ({
-  t: 'struct',
-  name,
-  fields,
-})
-export const list = (elem: Shape, go: string): Shape => ({ t: 'list', go, elem })
+/** The other kinds a scheme decodes, and its wording for kinds it does not know. */
+export interface Scheme {
+  readonly otherKinds: readonly OtherKind[]
+  notRegistered(kind: string, groupVersion: string): string
+}
+
+/**
+ * A kind the scheme decodes that is not the one wanted: decoded as strictly,
+ * then refused as `expected <Kind>, got <goType>`.
+ */
+export interface OtherKind {
+  readonly kind: string
+  readonly apiVersions: readonly string[]
+  /** `%T` of the decoded (internal) object, e.g. `*apiserver.AuthorizationConfiguration`. */
+  readonly goType: string
+  readonly shape: Shape
+}
 
 // pkg/apis/apiserver/v1/types.go (identical in v1beta1 and v1alpha1); `%` stands for the version package.
 const ISSUER = struct('Issuer', {
@@ -97,107 +103,135 @@ const AUTHENTICATION_CONFIGURATION_SCHEMA: DocumentSchema = {
   kind: 'AuthenticationConfiguration',
   apiVersions: SUPPORTED_API_VERSIONS,
   shape: AUTHENTICATION_CONFIGURATION,
+  scheme: AUTHENTICATION_SCHEME,
 }
 
-/** Decodes one AuthenticationConfiguration document (YAML or JSON text). */
-export function decodeAuthenticationConfiguration(text: string): DecodeResult {
-  const decoded = decodeDocument(text, AUTHENTICATION_CONFIGURATION_SCHEMA)
+/** Decodes one AuthenticationConfiguration file (YAML or JSON; bytes, or their text). */
+export function decodeAuthenticationConfiguration(data: string | Uint8Array): DecodeResult {
+  const decoded = decodeDocument(data, AUTHENTICATION_CONFIGURATION_SCHEMA)
   if (!decoded.ok) return decoded
   return { ok: true, config: decoded.value as unknown as AuthenticationConfiguration }
 }
 
 /**
- * Decodes one document of `schema` (YAML or JSON text) with the same
- * strictness as the AuthenticationConfiguration: one document, a bounded
- * number of aliases, `apiVersion`/`kind` checked first, unknown and duplicate
- * fields refused with their paths, a wrong JSON type refused with its Go type.
+ * A JSON value with every object member kept in order, duplicates included,
+ * as Go's decoder meets them.
  */
-export function decodeDocument(text: string, schema: DocumentSchema): DocumentDecodeResult {
-  if (text.length === 0) return fail('empty config data')
-  // The JSON serializer claims data whose first non-space byte is `{`; everything else is YAML.
-  const isJSON = /^\s*\{/.test(text)
-  const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, {
-    version: '1.1',
-    merge: true,
-    uniqueKeys: false,
-    lineCounter,
-    // go-yaml v2 (behind sigs.k8s.io/yaml) keeps timestamps and sexagesimal numbers as strings.
-    customTags: (tags) => tags.filter((tag) => typeof tag === 'string' || !isGoYamlString(tag)),
-  })
-  if (docs.length > 1) {
-    return fail(
-      `yaml: the file holds ${docs.length} documents; ${/^[AEIOU]/.test(schema.kind) ? 'an' : 'a'} ${schema.kind} file must hold exactly one`,
-    )
-  }
-  const doc = docs[0]
-  let data: unknown = null
-  if (doc !== undefined) {
-    const syntax = doc.errors[0]
-    if (syntax !== undefined) {
-      const line = syntax.linePos?.[0].line
-      const message = (syntax.message.split('\n')[0] ?? '').replace(
-        / at line \d+, column \d+:?$/,
-        '',
-      )
-      return fail(
-        `error converting YAML to JSON: yaml: ${line === undefined ? '' : `line ${line}: `}${message}`,
-      )
-    }
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES })
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err)
-      // go-yaml's wording for the same guard.
-      const shown = message.startsWith('Excessive alias count')
-        ? 'document contains excessive aliasing'
-        : message
-      return fail(`error converting YAML to JSON: yaml: ${shown}`)
-    }
-  }
-
-  const gvk = interpretKind(data, text, schema)
-  if (!gvk.ok) return gvk
-  const version = gvk.apiVersion
-  const obj = data as Record<string, unknown>
-
-  const strictErrors: string[] = isJSON ? [] : yamlDuplicateKeys(doc, lineCounter)
-  const decoder = new StrictDecoder(version.slice(version.lastIndexOf('/') + 1), !isJSON)
-  if (isJSON && doc !== undefined) strictErrors.push(...jsonDuplicateFields(doc))
-  const value = decoder.decode(obj, schema.shape)
-  if (decoder.typeError !== undefined) return fail(decoder.typeError)
-  strictErrors.push(...decoder.unknownFields)
-  if (strictErrors.length > 0)
-    return { ok: false, errors: strictErrors.map((e) => `strict decoding error: ${e}`) }
-  return { ok: true, value: value as Record<string, unknown>, apiVersion: version }
+type Tree = null | string | number | boolean | Tree[] | Members
+class Members {
+  constructor(readonly entries: readonly (readonly [string, Tree])[]) {}
 }
 
 /**
- * {@link decodeDocument}'s answer for JSON text, without the YAML parser:
- * `JSON.parse`, a scan for duplicate fields, the same kind check and strict
- * decoding, in a small fraction of the time (large generated documents).
- * Answers `undefined` unless the text is JSON that decodes without any error;
- * the caller then runs {@link decodeDocument}, so errors read the same either way.
+ * Decodes one document of `schema`: JSON when the first non-space character
+ * is `{`, YAML otherwise, then apiVersion/kind, then the strict decode. Every
+ * error is one line of kube-apiserver's wording (a YAML duplicate-key report
+ * spans several, as go-yaml prints it).
+ */
+export function decodeDocument(
+  data: string | Uint8Array,
+  schema: DocumentSchema,
+): DocumentDecodeResult {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+  if (bytes.length === 0) return fail('empty config data')
+  const text =
+    typeof data === 'string' ? data : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
+  let tree: Tree
+  let yamlStrictError: string | undefined
+  const isJSON = isJsonBuffer(text)
+  if (isJSON) {
+    const syntax = goJsonSyntaxError(bytes)
+    if (syntax !== undefined) return fail(`couldn't get version/kind; json parse error: ${syntax}`)
+    tree = jsonTree(text.trim())
+  } else {
+    if (schema.oneDocument === true) {
+      const count = countYamlDocuments(text)
+      if (count > 1) {
+        const article = /^[AEIOU]/.test(schema.kind) ? 'an' : 'a'
+        return fail(
+          `yaml: the file holds ${count} documents; ${article} ${schema.kind} file must hold exactly one`,
+        )
+      }
+    }
+    const converted = goYamlToJson(bytes, text)
+    if (!converted.ok) return fail(converted.error)
+    tree = valueTree(converted.value)
+    yamlStrictError = converted.strictError
+  }
+  return decodeTree(tree, text, schema, yamlStrictError)
+}
+
+/**
+ * {@link decodeDocument}'s answer for JSON text, without the YAML parser or
+ * Go's syntax scanner: `JSON.parse`, the kind check and strict decoding, in a
+ * small fraction of the time (large generated documents). Answers `undefined`
+ * unless the text is JSON that decodes without any error; the caller then runs
+ * {@link decodeDocument}, so errors read the same either way.
  */
 export function decodeValidJsonDocument(
   text: string,
   schema: DocumentSchema,
 ): Extract<DocumentDecodeResult, { ok: true }> | undefined {
-  if (!/^\s*\{/.test(text)) return undefined
+  if (!isJsonBuffer(text)) return undefined
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch {
     return undefined
   }
+  // JSON.parse keeps the last of repeated members; those need the full decoder's report.
   if (hasDuplicateJsonFields(text)) return undefined
-  const gvk = interpretKind(data, text, schema)
-  if (!gvk.ok) return undefined
-  const version = gvk.apiVersion
-  const decoder = new StrictDecoder(version.slice(version.lastIndexOf('/') + 1), false)
-  const value = decoder.decode(data, schema.shape)
-  if (decoder.typeError !== undefined || decoder.unknownFields.length > 0) return undefined
-  return { ok: true, value: value as Record<string, unknown>, apiVersion: version }
+  const decoded = decodeTree(valueTree(data, false), text, schema, undefined)
+  return decoded.ok ? decoded : undefined
+}
+
+function decodeTree(
+  tree: Tree,
+  text: string,
+  schema: DocumentSchema,
+  yamlStrictError: string | undefined,
+): DocumentDecodeResult {
+  const gvk = interpretKind(tree, text, schema)
+  if (!gvk.ok) return gvk
+  const decoder = new StrictDecoder(gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf('/') + 1))
+  const value = decoder.decode(tree, gvk.shape)
+  if (decoder.typeError !== undefined) return fail(decoder.typeError)
+  const strict = [
+    ...(yamlStrictError === undefined ? [] : [yamlStrictError]),
+    ...decoder.strictErrors,
+  ]
+  if (strict.length > 0) return fail(`strict decoding error: ${strict.join(', ')}`)
+  if (gvk.other !== undefined) return fail(`expected ${schema.kind}, got ${gvk.other.goType}`)
+  return { ok: true, value: value as Record<string, unknown>, apiVersion: gvk.apiVersion }
+}
+
+// apimachinery utilyaml.IsJSONBuffer: `{` after unicode.IsSpace runes.
+function isJsonBuffer(text: string): boolean {
+  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*\{/.test(text)
+}
+
+/** The tree of syntactically valid JSON text, every member kept. */
+function jsonTree(raw: string): Tree {
+  const first = raw.charCodeAt(0)
+  if (first === 0x7b) {
+    const members = objectMembers(raw) ?? []
+    return new Members(members.map((m) => [m.key, jsonTree(m.raw.trim())] as const))
+  }
+  if (first === 0x5b) return (arrayElements(raw) ?? []).map((e) => jsonTree(e.trim()))
+  return JSON.parse(raw) as Tree
+}
+
+/** The tree of a JavaScript value; YAML went through Go maps, whose keys JSON sorts. */
+function valueTree(value: unknown, sortKeys = true): Tree {
+  if (Array.isArray(value)) return value.map((v) => valueTree(v, sortKeys))
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value)
+    if (sortKeys) keys.sort(compareBytes)
+    const record = value as Record<string, unknown>
+    return new Members(keys.map((k) => [k, valueTree(record[k], sortKeys)] as const))
+  }
+  if (value === undefined) return null
+  return value as Tree
 }
 
 /** Whether an object in valid JSON text repeats a member name. */
@@ -246,81 +280,85 @@ function hasDuplicateJsonFields(text: string): boolean {
   return false
 }
 
-function isGoYamlString(tag: { tag: string; format?: string }): boolean {
-  return tag.format === 'TIME' || tag.tag === 'tag:yaml.org,2002:timestamp'
-}
-
 function fail(message: string): { ok: false; errors: readonly string[] } {
   return { ok: false, errors: [message] }
 }
 
-/** apimachinery json.SimpleMetaFactory.Interpret, then the scheme lookup. */
-function interpretKind(
-  data: unknown,
-  text: string,
-  schema: DocumentSchema,
-): { ok: true; apiVersion: string } | { ok: false; errors: readonly string[] } {
-  const findKind =
-    'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
-  if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+const FIND_KIND =
+  'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+
+type Interpreted =
+  | { ok: true; apiVersion: string; shape: Shape; other?: OtherKind }
+  | { ok: false; errors: readonly string[] }
+
+/**
+ * apimachinery json.SimpleMetaFactory.Interpret (encoding/json, so keys match
+ * case-insensitively and the last match wins), schema.ParseGroupVersion, then
+ * the scheme lookup.
+ */
+function interpretKind(tree: Tree, text: string, schema: DocumentSchema): Interpreted {
+  if (tree !== null && !(tree instanceof Members)) {
     return fail(
-      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(data)} into Go value of type ${findKind}`,
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(tree)} into Go value of type ${FIND_KIND}`,
     )
   }
-  const obj = (data ?? {}) as Record<string, unknown>
-  for (const field of ['apiVersion', 'kind']) {
-    const value = obj[field]
-    if (value !== undefined && value !== null && typeof value !== 'string') {
-      return fail(
-        `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go struct field .${field} of type string`,
-      )
-    }
+  const found: Record<'apiVersion' | 'kind', string> = { apiVersion: '', kind: '' }
+  let typeError: string | undefined
+  for (const [key, value] of tree?.entries ?? []) {
+    const folded = goFoldKey(key)
+    const field = folded === 'apiversion' ? 'apiVersion' : folded === 'kind' ? 'kind' : undefined
+    if (field === undefined || value === null) continue
+    if (typeof value === 'string') found[field] = value
+    else
+      typeError ??= `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go struct field .${field} of type string`
   }
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : ''
-  const kind = typeof obj.kind === 'string' ? obj.kind : ''
-  if (apiVersion.split('/').length > 2) return fail(`unexpected GroupVersion string: ${apiVersion}`)
-  if (kind === '') return fail(`Object 'Kind' is missing in '${summarize(data, text)}'`)
-  if (apiVersion === '' || apiVersion.endsWith('/'))
-    return fail(`Object 'apiVersion' is missing in '${summarize(data, text)}'`)
-  if (kind !== schema.kind || !schema.apiVersions.includes(apiVersion)) {
-    return fail(
-      `no kind ${goQuote(kind)} is registered for version ${goQuote(apiVersion)} in scheme "kube-oidc-webhook" ` +
-        `(expected kind ${schema.kind} with apiVersion ${schema.apiVersions.join(', ')})`,
-    )
+  if (typeError !== undefined) return fail(typeError)
+  const { apiVersion, kind } = found
+  let group = ''
+  let version = ''
+  if (apiVersion !== '' && apiVersion !== '/') {
+    const parts = apiVersion.split('/')
+    if (parts.length > 2) return fail(`unexpected GroupVersion string: ${apiVersion}`)
+    ;[group, version] = parts.length === 2 ? [parts[0] ?? '', parts[1] ?? ''] : ['', apiVersion]
   }
-  return { ok: true, apiVersion }
+  if (kind === '') return fail(`Object 'Kind' is missing in '${text}'`)
+  if (version === '') return fail(`Object 'apiVersion' is missing in '${text}'`)
+  const groupVersion = group === '' ? version : `${group}/${version}`
+  if (kind === schema.kind && schema.apiVersions.includes(groupVersion))
+    return { ok: true, apiVersion: groupVersion, shape: schema.shape }
+  const other = schema.scheme.otherKinds.find(
+    (o) => o.kind === kind && o.apiVersions.includes(groupVersion),
+  )
+  if (other !== undefined) return { ok: true, apiVersion: groupVersion, shape: other.shape, other }
+  return fail(schema.scheme.notRegistered(kind, groupVersion))
 }
 
-// Go prints the whole input here; one line, bounded, is kinder to a terminal.
-function summarize(data: unknown, text: string): string {
-  const s = data === null ? text.trim() : JSON.stringify(data)
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s
-}
-
-function jsonKind(value: unknown): string {
+function jsonKind(value: Tree): string {
   if (typeof value === 'string') return 'string'
-  if (typeof value === 'number' || typeof value === 'bigint') return 'number'
+  if (typeof value === 'number') return 'number'
   if (typeof value === 'boolean') return 'bool'
   if (Array.isArray(value)) return 'array'
   return 'object'
 }
 
-/** Walks a JS value against the Go types, as sigs.k8s.io/json UnmarshalStrict does. */
+/** At most this many strict errors are kept (sigs.k8s.io/json saveStrictError). */
+const MAX_STRICT_ERRORS = 100
+
+/** Walks a tree against the Go types, as sigs.k8s.io/json UnmarshalStrict does. */
 class StrictDecoder {
   typeError: string | undefined
-  readonly unknownFields: string[] = []
+  readonly strictErrors: string[] = []
+  private readonly seenStrict = new Set<string>()
   private readonly fieldStack: string[] = []
   private structName = ''
 
-  constructor(
-    private readonly versionPackage: string,
-    /** YAML went through Go maps, so its keys reach the JSON decoder sorted. */
-    private readonly sortKeys: boolean,
-  ) {}
+  constructor(private readonly versionPackage: string) {}
 
-  decode(value: unknown, shape: Shape, path = ''): unknown {
-    if (value === null || value === undefined) return undefined
+  decode(value: Tree, shape: Shape, path = ''): unknown {
+    if (value === null) return undefined
     switch (shape.t) {
+      case 'any':
+        return plain(value)
       case 'string':
         if (typeof value === 'string') return value
         return this.mismatch(value, shape.go)
@@ -335,26 +373,22 @@ class StrictDecoder {
         )
       }
       case 'struct': {
-        if (typeof value !== 'object' || Array.isArray(value))
-          return this.mismatch(value, `%.${shape.name}`)
+        if (!(value instanceof Members)) return this.mismatch(value, `%.${shape.name}`)
         const outerStruct = this.structName
         this.structName = shape.name
         const out: Record<string, unknown> = {}
-        const keys = Object.keys(value)
-        if (this.sortKeys) keys.sort(compareBytes)
-        for (const key of keys) {
+        const seen = new Set<string>()
+        for (const [key, member] of value.entries) {
           const fieldShape = Object.hasOwn(shape.fields, key) ? shape.fields[key] : undefined
           const fieldPath = path === '' ? key : `${path}.${key}`
           if (fieldShape === undefined) {
-            this.unknownFields.push(`unknown field ${goQuote(fieldPath)}`)
+            this.strict(`unknown field ${goQuote(fieldPath)}`)
             continue
           }
+          if (seen.has(key)) this.strict(`duplicate field ${goQuote(fieldPath)}`)
+          seen.add(key)
           this.fieldStack.push(key)
-          const decoded = this.decode(
-            (value as Record<string, unknown>)[key],
-            fieldShape,
-            fieldPath,
-          )
+          const decoded = this.decode(member, fieldShape, fieldPath)
           this.fieldStack.pop()
           if (decoded !== undefined) out[key] = decoded
         }
@@ -364,7 +398,13 @@ class StrictDecoder {
     }
   }
 
-  private mismatch(value: unknown, goType: string): undefined {
+  private strict(error: string): void {
+    if (this.strictErrors.length >= MAX_STRICT_ERRORS || this.seenStrict.has(error)) return
+    this.seenStrict.add(error)
+    this.strictErrors.push(error)
+  }
+
+  private mismatch(value: Tree, goType: string): undefined {
     this.typeError ??=
       `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${this.structName}.${this.fieldStack.join('.')} ` +
       `of type ${goType.replace('%', this.versionPackage)}`
@@ -372,61 +412,15 @@ class StrictDecoder {
   }
 }
 
+function plain(value: Tree): unknown {
+  if (Array.isArray(value)) return value.map(plain)
+  if (value instanceof Members)
+    return Object.fromEntries(value.entries.map(([k, v]) => [k, plain(v)]))
+  return value
+}
+
 function zero(shape: Shape): unknown {
   if (shape.t === 'string') return ''
   if (shape.t === 'struct') return {}
   return undefined
-}
-
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
-}
-
-/** go-yaml v2 strict mode (YAMLToJSONStrict): `line N: key "x" already set in map`. */
-function yamlDuplicateKeys(doc: Document | undefined, lineCounter: LineCounter): string[] {
-  const errors: string[] = []
-  walkMaps(doc?.contents ?? null, '', (key, keyNode) => {
-    const line = keyNode.range ? lineCounter.linePos(keyNode.range[0]).line : 0
-    const shown = typeof key === 'string' ? goQuote(key) : key === null ? '<nil>' : String(key)
-    errors.push(
-      `error converting YAML to JSON: yaml: unmarshal errors: line ${line}: key ${shown} already set in map`,
-    )
-  })
-  return errors
-}
-
-/** sigs.k8s.io/json strict mode on JSON input: `duplicate field "jwt[0].issuer.url"`. */
-function jsonDuplicateFields(doc: Document): string[] {
-  const errors: string[] = []
-  walkMaps(doc.contents, '', (_key, _node, path) => errors.push(`duplicate field ${goQuote(path)}`))
-  return errors
-}
-
-function walkMaps(
-  node: YamlNode | null,
-  path: string,
-  onDuplicate: (key: unknown, keyNode: YamlNode, path: string) => void,
-): void {
-  if (node === null || isAlias(node)) return
-  if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      if (item !== null && typeof item === 'object' && 'range' in item)
-        walkMaps(item as YamlNode, `${path}[${i}]`, onDuplicate)
-    })
-    return
-  }
-  if (!isMap(node)) return
-  const seen = new Set<string>()
-  for (const pair of node.items) {
-    if (!isPair(pair)) continue
-    const keyNode = pair.key as YamlNode | null
-    const key = isScalar(keyNode) ? keyNode.value : undefined
-    const childPath = path === '' ? String(key) : `${path}.${String(key)}`
-    if (isScalar(keyNode) && key !== '<<') {
-      const id = String(key)
-      if (seen.has(id)) onDuplicate(key, keyNode, childPath)
-      seen.add(id)
-    }
-    walkMaps((pair.value as YamlNode | null) ?? null, childPath, onDuplicate)
-  }
 }

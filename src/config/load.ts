@@ -7,6 +7,7 @@
 import { open } from 'node:fs/promises'
 import type { CompiledConfig } from './compiled.js'
 import { compileAuthenticationConfiguration, sha256, type CompileOptions } from './compile.js'
+import { goQuote } from '../go/quote.js'
 import { decodeAuthenticationConfiguration } from './decode.js'
 
 /**
@@ -32,7 +33,7 @@ export function parseAuthenticationConfig(text: string, options?: CompileOptions
 }
 
 /**
- * Decodes (UTF-8, strictly), validates and compiles file content: the one path
+ * Decodes, validates and compiles file content: the one path
  * from bytes to a compiled config that start-up, reload, `validate` and
  * `check` all take; the hash is over these bytes as read.
  */
@@ -41,17 +42,7 @@ export function parseAuthenticationConfigBytes(
   options?: CompileOptions,
 ): ConfigResult {
   if (bytes.length > MAX_CONFIG_BYTES) return tooLarge(bytes.length)
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return {
-      ok: false,
-      stage: 'decode',
-      errors: ['error converting YAML to JSON: yaml: invalid UTF-8 in config data'],
-    }
-  }
-  const result = fromText(text, sha256(bytes), options)
+  const result = fromBytes(bytes, sha256(bytes), options)
   return result.ok ? { ...result, bytes } : result
 }
 
@@ -79,12 +70,28 @@ export async function validateAuthenticationConfigFile(path: string): Promise<re
   return result.ok ? [] : result.errors
 }
 
-function fromText(
-  text: string,
+/**
+ * The lines `validate`, `check` and `serve` print for a refused file: a read or
+ * decode error wrapped as kube-apiserver wraps its loader's error
+ * (`failed to load authentication configuration from file "<path>": ...`),
+ * validation errors one per line with their field paths.
+ */
+export function configErrorLines(
+  path: string,
+  result: Extract<ConfigResult, { ok: false }>,
+): readonly string[] {
+  if (result.stage === 'validate') return result.errors
+  return result.errors.map(
+    (error) => `failed to load authentication configuration from file ${goQuote(path)}: ${error}`,
+  )
+}
+
+function fromBytes(
+  bytes: Buffer,
   hash: string,
   options: CompileOptions | undefined,
 ): { ok: true; config: CompiledConfig } | Extract<ConfigResult, { ok: false }> {
-  const decoded = decodeAuthenticationConfiguration(text)
+  const decoded = decodeAuthenticationConfiguration(bytes)
   if (!decoded.ok) return { ok: false, stage: 'decode', errors: decoded.errors }
   const compiled = compileAuthenticationConfiguration(decoded.config, hash, options)
   if (compiled.ok) return compiled

@@ -30,6 +30,7 @@ import {
   tooLong,
   tooMany,
 } from '../config/field-error.js'
+import { goQuote } from '../go/quote.js'
 import { parseRfc3339 } from '../go/rfc3339.js'
 import { SELECTORS, type RevocationEntry, type Selector } from './revocation-entry.js'
 import { RevocationList } from './revocation-list.js'
@@ -49,6 +50,14 @@ const time: Shape = { t: 'string', go: 'string' }
 const SCHEMA: DocumentSchema = {
   kind: REVOCATION_KIND,
   apiVersions: [REVOCATION_API_VERSION],
+  // A list whose later documents were silently dropped would un-revoke their entries.
+  oneDocument: true,
+  scheme: {
+    otherKinds: [],
+    notRegistered: (kind, groupVersion) =>
+      `no kind ${goQuote(kind)} is registered for version ${goQuote(groupVersion)} in scheme "kube-oidc-webhook" ` +
+      `(expected kind ${REVOCATION_KIND} with apiVersion ${REVOCATION_API_VERSION})`,
+  },
   shape: struct('RevocationList', {
     apiVersion: str,
     kind: str,

@@ -16,6 +16,7 @@ const SCHEMA: DocumentSchema = {
     kind: str,
     items: list(struct('Item', { name: str, note: str }), '[]%.Item'),
   }),
+  scheme: { otherKinds: [], notRegistered: (kind) => `no kind ${kind}` },
 }
 
 const doc = (items: string): string =>
