@@ -16,44 +16,81 @@ interface SyntaxMapping {
   readonly parser: boolean
 }
 
+const scanner = (match: RegExp, text: string): SyntaxMapping => ({ match, text, parser: false })
+const parser = (match: RegExp, text: string): SyntaxMapping => ({ match, text, parser: true })
+
+const CANNOT_START = 'found character that cannot start any token'
+const TAB_VIOLATES = 'found a tab character that violates indentation'
+
 const MAPPINGS: readonly SyntaxMapping[] = [
-  {
-    match: /^Tabs are not allowed/,
-    text: 'found character that cannot start any token',
-    parser: false,
-  },
-  { match: /^Missing closing ["']quote/, text: 'found unexpected end of stream', parser: false },
-  {
-    match: /^Flow sequence\b.*end with a \]/,
-    text: "did not find expected ',' or ']'",
-    parser: true,
-  },
-  { match: /^Flow map\b.*end with a \}/, text: "did not find expected ',' or '}'", parser: true },
-  {
-    match: /^Nested mappings are not allowed in compact mappings/,
-    text: 'mapping values are not allowed in this context',
-    parser: false,
-  },
-  {
-    match: /^All mapping items must start at the same column/,
-    text: 'did not find expected key',
-    parser: true,
-  },
-  {
-    match: /^A block sequence may not be used as an implicit map key/,
-    text: 'did not find expected key',
-    parser: true,
-  },
+  scanner(/^Tabs are not allowed/, CANNOT_START),
+  scanner(/^Plain value cannot start with reserved character/, CANNOT_START),
+  scanner(/^Missing closing ["']quote/, 'found unexpected end of stream'),
+  scanner(/^Invalid escape sequence/, 'found unknown escape character'),
+  scanner(/^Unknown directive/, 'found unknown directive name'),
+  scanner(
+    /^Nested mappings are not allowed in compact mappings/,
+    'mapping values are not allowed in this context',
+  ),
+  scanner(
+    /^Unexpected block-seq-ind on same line with key/,
+    'block sequence entries are not allowed in this context',
+  ),
+  parser(/^Flow sequence\b.*end with a \]/, "did not find expected ',' or ']'"),
+  parser(/^Flow map\b.*end with a \}/, "did not find expected ',' or '}'"),
+  parser(
+    /^All (mapping|sequence) items must start at the same column/,
+    'did not find expected key',
+  ),
+  parser(/^A block sequence may not be used as an implicit map key/, 'did not find expected key'),
+  parser(/^Unexpected flow-(seq|map)-end token/, 'did not find expected key'),
 ]
 
 /** go-yaml's text for the `yaml` package's first error in a document. */
-export function goYamlSyntaxError(error: YAMLError, _text: string): string {
+export function goYamlSyntaxError(error: YAMLError, text: string): string {
   const line = error.linePos?.[0].line
   const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
-  const mapped = MAPPINGS.find((m) => m.match.test(message))
+  let mapped = MAPPINGS.find((m) => m.match.test(message))
+  if (
+    mapped?.text === CANNOT_START &&
+    message.startsWith('Tabs') &&
+    error.pos[0] > 0 &&
+    afterPlainScalar(text, error.pos[0])
+  )
+    mapped = scanner(/$/, TAB_VIOLATES)
+  // A key whose `:` never comes: libyaml notices on the next line.
+  if (error.code === 'MULTILINE_IMPLICIT_KEY' && line !== undefined)
+    return goYamlLine(line + 1, false, "could not find expected ':'")
+  // An unclosed flow collection that stops right after `[`, `{` or `,` lacks a node, not a separator.
+  if (mapped?.text.startsWith("did not find expected ','") === true && /[[{,]\s*$/.test(text))
+    mapped = { match: /$/, text: 'did not find expected node content', parser: true }
   if (mapped === undefined) return `yaml: ${line === undefined ? '' : `line ${line}: `}${message}`
-  const shown = line === undefined ? undefined : mapped.parser ? line - 1 : line
-  return `yaml: ${shown === undefined || shown === 0 ? '' : `line ${shown}: `}${mapped.text}`
+  return goYamlLine(line, mapped.parser, mapped.text)
+}
+
+/**
+ * go-yaml's parser.fail(): the 0-based line of the problem, plus one for a
+ * scanner error, and no line at all when the problem is on the first line.
+ */
+function goYamlLine(line: number | undefined, parserError: boolean, text: string): string {
+  const zeroBased = line === undefined ? 0 : line - 1
+  if (zeroBased === 0) return `yaml: ${text}`
+  return `yaml: line ${parserError ? zeroBased : zeroBased + 1}: ${text}`
+}
+
+/**
+ * Whether the last thing before the line holding `offset` is a plain scalar:
+ * libyaml's plain-scalar scanner then reads on into that line's indentation
+ * and calls a tab there a violation of it.
+ */
+function afterPlainScalar(text: string, offset: number): boolean {
+  let p = text.lastIndexOf('\n', offset) - 1
+  while (p >= 0 && /\s/.test(text[p] ?? '')) p--
+  if (p < 0) return false
+  const lineStart = text.lastIndexOf('\n', p) + 1
+  const line = text.slice(lineStart, p + 1)
+  if (/(^|\s)#/.test(line)) return false
+  return !/[:\[\]{},"'|>-]$/.test(line) || /[^\s]-$/.test(line)
 }
 
 /**
@@ -85,7 +122,8 @@ export function goYamlTabError(
   ) {
     const tab = m.index + m[0].length - 1
     if (exempt.some(([from, to]) => tab >= from && tab < to)) continue
-    return `yaml: line ${lineCounter.linePos(tab).line}: found character that cannot start any token`
+    const line = lineCounter.linePos(tab).line
+    return goYamlLine(line, false, afterPlainScalar(text, tab) ? TAB_VIOLATES : CANNOT_START)
   }
   return undefined
 }

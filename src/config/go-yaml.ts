@@ -62,6 +62,8 @@ export function goYamlToJson(bytes: Uint8Array, text: string): GoYamlResult {
   if (doc === undefined) return { ok: true, value: null, strictError: undefined }
   const syntax = doc.errors[0]
   if (syntax !== undefined) return fail(goYamlSyntaxError(syntax, text))
+  const directive = doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE')
+  if (directive !== undefined) return fail(goYamlSyntaxError(directive, text))
   const tab = goYamlTabError(doc, text, lineCounter)
   if (tab !== undefined) return fail(tab)
   const selfReference = selfReferencingAnchor(doc)
@@ -231,7 +233,7 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter): string[] {
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null
       const valueNode = pair.value as YamlNode | null
-      if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.source === '<<') {
+      if (isScalar(keyNode) && keyNode.source === '<<') {
         mergeInto(valueNode, keys)
         continue
       }

@@ -58,11 +58,11 @@ describe('loadAuthenticationConfig', () => {
     ])
   })
 
-  it('refuses invalid UTF-8', async () => {
+  it("refuses invalid UTF-8 in YAML as go-yaml's reader does", async () => {
     const path = join(dir, 'latin1.yaml')
     await writeFile(path, Buffer.concat([Buffer.from(VALID), Buffer.from([0x23, 0xff, 0x0a])]))
     expect(await validateAuthenticationConfigFile(path)).toEqual([
-      'error converting YAML to JSON: yaml: invalid UTF-8 in config data',
+      'yaml: invalid leading UTF-8 octet',
     ])
   })
 
@@ -101,8 +101,7 @@ describe('strict decoding details', () => {
       name: 'YAML duplicates come before unknown fields',
       text: `${head}zzz: 1\nkind: AuthenticationConfiguration\n`,
       errors: [
-        'strict decoding error: error converting YAML to JSON: yaml: unmarshal errors: line 4: key "kind" already set in map',
-        'strict decoding error: unknown field "zzz"',
+        'strict decoding error: yaml: unmarshal errors:\n  line 4: key "kind" already set in map, unknown field "zzz"',
       ],
     },
     {

@@ -176,7 +176,7 @@ describe('parseRevocationList: refused lists name each bad field by its path', (
       name: 'a duplicate YAML key',
       text: `${HEAD}entries:\n- issuer: ${ISSUER}\n  tokenID: a\n  tokenID: b\n`,
       errors: [
-        'strict decoding error: error converting YAML to JSON: yaml: unmarshal errors: line 6: key "tokenID" already set in map',
+        'strict decoding error: yaml: unmarshal errors:\n  line 6: key "tokenID" already set in map',
       ],
     },
     {
