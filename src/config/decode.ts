@@ -9,6 +9,7 @@
  */
 import { arrayElements, goFoldKey, objectMembers } from '../go/json-members.js'
 import { goQuote } from '../go/quote.js'
+import { goDecodeUtf8 } from '../go/utf8.js'
 import { goJsonSyntaxError } from './go-json-syntax.js'
 import { compareBytes, countYamlDocuments, goYamlToJson } from './go-yaml.js'
 import { AUTHENTICATION_SCHEME } from './scheme.js'
@@ -134,8 +135,7 @@ export function decodeDocument(
 ): DocumentDecodeResult {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
   if (bytes.length === 0) return fail('empty config data')
-  const text =
-    typeof data === 'string' ? data : new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
+  const text = typeof data === 'string' ? data : goDecodeUtf8(bytes)
   let tree: Tree
   let yamlStrictError: string | undefined
   const isJSON = isJsonBuffer(text)

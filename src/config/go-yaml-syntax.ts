@@ -103,7 +103,7 @@ export function goYamlTabError(
   doc: Document,
   text: string,
   lineCounter: LineCounter,
-): string | undefined {
+): { line: number; error: string } | undefined {
   const exempt: [number, number][] = []
   visit(doc, {
     Node(_key, node) {
@@ -123,7 +123,10 @@ export function goYamlTabError(
     const tab = m.index + m[0].length - 1
     if (exempt.some(([from, to]) => tab >= from && tab < to)) continue
     const line = lineCounter.linePos(tab).line
-    return goYamlLine(line, false, afterPlainScalar(text, tab) ? TAB_VIOLATES : CANNOT_START)
+    return {
+      line,
+      error: goYamlLine(line, false, afterPlainScalar(text, tab) ? TAB_VIOLATES : CANNOT_START),
+    }
   }
   return undefined
 }

@@ -60,12 +60,14 @@ export function goYamlToJson(bytes: Uint8Array, text: string): GoYamlResult {
     ],
   })[0] as Document | undefined
   if (doc === undefined) return { ok: true, value: null, strictError: undefined }
+  // libyaml stops at the first tab in indentation, even where the `yaml` package reports another mistake first.
+  const tab = goYamlTabError(doc, text, lineCounter)
   const syntax = doc.errors[0]
+  if (tab !== undefined && (syntax?.linePos === undefined || tab.line <= syntax.linePos[0].line))
+    return fail(tab.error)
   if (syntax !== undefined) return fail(goYamlSyntaxError(syntax, text))
   const directive = doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE')
   if (directive !== undefined) return fail(goYamlSyntaxError(directive, text))
-  const tab = goYamlTabError(doc, text, lineCounter)
-  if (tab !== undefined) return fail(tab)
   const selfReference = selfReferencingAnchor(doc)
   if (selfReference !== undefined)
     return fail(`yaml: anchor '${selfReference}' value contains itself`)

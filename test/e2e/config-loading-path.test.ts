@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js'
-import { authConfig, configText, eventually, issuerEntry } from '../helpers/ops-serve.js'
+import { stringify } from 'yaml'
+import { authConfig, eventually, issuerEntry } from '../helpers/ops-serve.js'
 import { parsePrometheusText, select, total } from '../helpers/prometheus-text.js'
 import { freePort, runCli, startCli, waitFor, type Running } from './cli-process.js'
 import { serveFiles, UNREACHABLE_ISSUER_CONFIG, type ServeFiles } from './serve-fixture.js'
@@ -94,7 +95,8 @@ describe('e2e: start, validate, check and reload load config bytes the same way'
     beforeAll(async () => {
       // A reachable issuer: a new config applies only once its issuers completed discovery.
       issuer = await startTestIssuer({ path: '/loading-path', keyFamily: 'loading-path' })
-      config = configText(authConfig(issuerEntry(issuer.url, issuer.caPem)))
+      // YAML: go-yaml's reader refuses bad UTF-8 anywhere (in a JSON string Go would replace it).
+      config = stringify(authConfig(issuerEntry(issuer.url, issuer.caPem)))
       await writeFile(files.configFile, config)
       const healthPort = await freePort()
       health = `http://127.0.0.1:${healthPort}`
