@@ -24,7 +24,7 @@ const TAB_VIOLATES = 'found a tab character that violates indentation'
 
 const MAPPINGS: readonly SyntaxMapping[] = [
   scanner(/^Tabs are not allowed/, CANNOT_START),
-  scanner(/^Plain value cannot start with reserved character/, CANNOT_START),
+  scanner(/^Plain value cannot start with (reserved|directive indicator) character/, CANNOT_START),
   scanner(/^Missing closing ["']quote/, 'found unexpected end of stream'),
   scanner(/^Invalid escape sequence/, 'found unknown escape character'),
   scanner(/^Unknown directive/, 'found unknown directive name'),
@@ -46,10 +46,32 @@ const MAPPINGS: readonly SyntaxMapping[] = [
   parser(/^Unexpected flow-(seq|map)-end token/, 'did not find expected key'),
 ]
 
-/** go-yaml's text for the `yaml` package's first error in a document. */
-export function goYamlSyntaxError(error: YAMLError, text: string): string {
+/**
+ * go-yaml's text for the `yaml` package's errors in a document. libyaml's
+ * scanner runs one token ahead of its parser, so a bad character at the start
+ * of the next line is reported before the structural mistake before it.
+ */
+export function goYamlSyntaxError(errors: readonly YAMLError[], text: string): string {
+  const [first] = errors
+  if (first === undefined) return 'yaml: unknown problem parsing YAML content'
+  const firstLine = first.linePos?.[0].line ?? 0
+  const scannerFirst = isScannerError(first)
+    ? undefined
+    : errors.find((e) => isScannerError(e) && (e.linePos?.[0].line ?? Infinity) <= firstLine + 1)
+  return goYamlError(scannerFirst ?? first, text)
+}
+
+function isScannerError(error: YAMLError): boolean {
+  return MAPPINGS.some((m) => !m.parser && m.match.test(messageOf(error)))
+}
+
+function messageOf(error: YAMLError): string {
+  return (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
+}
+
+function goYamlError(error: YAMLError, text: string): string {
   const line = error.linePos?.[0].line
-  const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
+  const message = messageOf(error)
   let mapped = MAPPINGS.find((m) => m.match.test(message))
   if (
     mapped?.text === CANNOT_START &&
@@ -58,14 +80,33 @@ export function goYamlSyntaxError(error: YAMLError, text: string): string {
     afterPlainScalar(text, error.pos[0])
   )
     mapped = scanner(/$/, TAB_VIOLATES)
-  // A key whose `:` never comes: libyaml notices on the next line.
-  if (error.code === 'MULTILINE_IMPLICIT_KEY' && line !== undefined)
-    return goYamlLine(line + 1, false, "could not find expected ':'")
+  if (error.code === 'MULTILINE_IMPLICIT_KEY' && line !== undefined) {
+    // A key in a mapping already under way must find its `:` on its own line
+    // (libyaml: a required simple key); any other multi-line scalar meets the
+    // `:` on a later line, where no mapping value may start.
+    const column = (error.linePos?.[0].col ?? 1) - 1
+    return requiredKey(text.split('\n'), line - 1, column)
+      ? goYamlLine(line + 1, false, "could not find expected ':'")
+      : goYamlLine(line + 1, false, 'mapping values are not allowed in this context')
+  }
   // An unclosed flow collection that stops right after `[`, `{` or `,` lacks a node, not a separator.
   if (mapped?.text.startsWith("did not find expected ','") === true && /[[{,]\s*$/.test(text))
     mapped = { match: /$/, text: 'did not find expected node content', parser: true }
   if (mapped === undefined) return `yaml: ${line === undefined ? '' : `line ${line}: `}${message}`
   return goYamlLine(line, mapped.parser, mapped.text)
+}
+
+/** Whether the key at `column` of line `index` sits in a block mapping already started at that column. */
+function requiredKey(lines: readonly string[], index: number, column: number): boolean {
+  if (!/^ *$/.test((lines[index] ?? '').slice(0, column))) return false
+  for (let i = index - 1; i >= 0; i--) {
+    const previous = lines[i] ?? ''
+    if (/^\s*(#.*)?$/.test(previous)) continue
+    const indent = /^ */.exec(previous)?.[0].length ?? 0
+    if (indent < column) return false
+    if (indent === column) return !previous.slice(indent).startsWith('- ')
+  }
+  return false
 }
 
 /**

@@ -65,9 +65,9 @@ export function goYamlToJson(bytes: Uint8Array, text: string): GoYamlResult {
   const syntax = doc.errors[0]
   if (tab !== undefined && (syntax?.linePos === undefined || tab.line <= syntax.linePos[0].line))
     return fail(tab.error)
-  if (syntax !== undefined) return fail(goYamlSyntaxError(syntax, text))
+  if (syntax !== undefined) return fail(goYamlSyntaxError(doc.errors, text))
   const directive = doc.warnings.find((w) => w.code === 'BAD_DIRECTIVE')
-  if (directive !== undefined) return fail(goYamlSyntaxError(directive, text))
+  if (directive !== undefined) return fail(goYamlSyntaxError([directive], text))
   const selfReference = selfReferencingAnchor(doc)
   if (selfReference !== undefined)
     return fail(`yaml: anchor '${selfReference}' value contains itself`)

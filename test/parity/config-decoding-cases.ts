@@ -128,6 +128,12 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
       'strict decoding error: yaml: unmarshal errors:\n  line 4: key "kind" already set in map, unknown field "zzz"',
   },
   {
+    name: 'dup-deep-first',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: a\n    url: b\n  issuer:\n    url: c\n',
+    error:
+      'strict decoding error: yaml: unmarshal errors:\n  line 6: key "url" already set in map\n  line 8: key "issuer" already set in map',
+  },
+  {
     name: 'dup-flow',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer: {url: a, url: b}\n',
     error: 'strict decoding error: yaml: unmarshal errors:\n  line 4: key "url" already set in map',
@@ -401,6 +407,11 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     decodes: true,
   },
   {
+    name: 'multiline-key-in-new-mapping',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- claim:@ hd\n  requiredValue: x\n',
+    error: 'yaml: line 5: mapping values are not allowed in this context',
+  },
+  {
     name: 'nan',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: .nan\n',
     error: 'json: unsupported value: NaN',
@@ -440,9 +451,19 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
   { name: 'only-null', text: 'null\n', error: "Object 'Kind' is missing in 'null\n'" },
   { name: 'only-spaces', text: '   \n', error: "Object 'Kind' is missing in '   \n'" },
   {
+    name: 'percent-plain',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: %a\n',
+    error: 'yaml: line 5: found character that cannot start any token',
+  },
+  {
     name: 'question-key',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n? jwt\n: []\n',
     decodes: true,
+  },
+  {
+    name: 'reserved-char-after-empty-value',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: a\n  claimMappings:\n    groups:\n   @   expression: claims.groups\n',
+    error: 'yaml: line 8: found character that cannot start any token',
   },
   {
     name: 'scalar-top',
@@ -480,6 +501,11 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'tab-after-key',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url:\thttps://a.example.com\n',
     decodes: true,
+  },
+  {
+    name: 'tab-after-spaces-after-plain',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: a\n   \t audiences: [x]\n',
+    error: 'yaml: line 6: found a tab character that violates indentation',
   },
   {
     name: 'tab-before-key',

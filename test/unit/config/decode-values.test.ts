@@ -7,7 +7,7 @@ import { decodeAuthenticationConfiguration } from '../../../src/config/decode.js
 
 const urlOf = (bytes: Buffer): string | undefined => {
   const decoded = decodeAuthenticationConfiguration(bytes)
-  return decoded.ok ? decoded.config.jwt?.[0]?.issuer.url : decoded.errors.join('\n')
+  return decoded.ok ? decoded.config.jwt?.[0]?.issuer?.url : decoded.errors.join('\n')
 }
 
 const HEAD = 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n'
