@@ -40,7 +40,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --phases a,b         subset of: ${PHASES.join(', ')}
   --no-service         measure the baseline only (checks the harness)
   --cli PATH           the service's entry point (default dist/cli.js)
-  --cpu-prof           start the service with node --cpu-prof (profiles in .bench-build/profiles)
+  --cpu-prof           start every server with node --cpu-prof (profiles in .bench-build/profiles)
 `
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

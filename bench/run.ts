@@ -505,6 +505,13 @@ async function main(): Promise<void> {
   const probes64 = pools.probes
 
   const servers: ServerProcess[] = []
+  const profileDir = join(BUILD, 'profiles')
+  if (options.cpuProf) mkdirSync(profileDir, { recursive: true })
+  /** With `--cpu-prof`, every server of a phase is profiled, so shares can be compared side by side. */
+  const cpuProfFlags = (name: string): string[] =>
+    options.cpuProf
+      ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.cpuprofile`]
+      : []
   const baselineScript = join(here, 'baseline', 'server.js')
   const startBaselineFor = async (name: string, issuers: number): Promise<ServerProcess> => {
     const port = await freePort()
@@ -516,6 +523,7 @@ async function main(): Promise<void> {
       configPath,
       port,
       join(runDir, `${name}.log`),
+      cpuProfFlags(name),
     )
     servers.push(server)
     await waitUntilVerifying(server, ca.certPem, issuers === 1 ? probes1 : probes64, () => false)
@@ -531,8 +539,6 @@ async function main(): Promise<void> {
       configPath,
       serviceConfigYaml(pools.issuers, issuers, (i) => issuer.discoveryURL(i), ca.certPem),
     )
-    const profileDir = join(BUILD, 'profiles')
-    if (options.cpuProf) mkdirSync(profileDir, { recursive: true })
     const server = await startService({
       name,
       cliPath,
@@ -541,17 +547,7 @@ async function main(): Promise<void> {
       keyPath,
       logPath: join(runDir, `${name}.log`),
       serveFlags,
-      ...(options.cpuProf
-        ? {
-            nodeFlags: [
-              '--cpu-prof',
-              '--cpu-prof-dir',
-              profileDir,
-              '--cpu-prof-name',
-              `${name}.cpuprofile`,
-            ],
-          }
-        : {}),
+      nodeFlags: cpuProfFlags(name),
     })
     servers.push(server)
     await waitUntilVerifying(

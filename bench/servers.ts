@@ -119,8 +119,9 @@ export async function startBaseline(
   configPath: string,
   port: number,
   logPath: string,
+  nodeFlags: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawnLogged([serverScript, configPath], logPath)
+  const child = spawnLogged([...nodeFlags, serverScript, configPath], logPath)
   await new Promise<void>((resolve, reject) => {
     let out = ''
     child.stdout?.on('data', (chunk: Buffer) => {
