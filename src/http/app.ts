@@ -16,8 +16,8 @@ export const REVIEW_PATH = '/authenticate'
 export type RouteLabel = '/authenticate' | 'other'
 
 export interface RequestHooks {
-  /** Called once per finished response (the lead wires metrics here). */
-  onRequest?(statusCode: number, route: RouteLabel, durationSeconds: number): void
+  /** Called once per response that was sent in full (metrics are wired here). */
+  onRequest?(statusCode: number, route: RouteLabel): void
 }
 
 function sendStatus(res: Response, err: unknown, headers: Record<string, string> = {}): void {
@@ -104,22 +104,9 @@ export function answerInternalError(res: ServerResponse): void {
 export function createRequestListener(
   reviewHandler: RequestHandler,
   app: express.Express,
-  hooks: RequestHooks = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const lean = req.method === 'POST' && pathOf(req.url) === REVIEW_PATH
-    const onRequest = hooks.onRequest
-    if (onRequest !== undefined) {
-      const started = process.hrtime.bigint()
-      res.once('finish', () => {
-        try {
-          const route: RouteLabel = lean || pathOf(req.url) === REVIEW_PATH ? REVIEW_PATH : 'other'
-          onRequest(res.statusCode, route, Number(process.hrtime.bigint() - started) / 1e9)
-        } catch {
-          // A metrics hook must not take the port down.
-        }
-      })
-    }
     whenOwnTurn(req, res, () => {
       try {
         if (lean) reviewHandler(req, res).catch(() => answerInternalError(res))
@@ -128,5 +115,21 @@ export function createRequestListener(
         answerInternalError(res)
       }
     })
+  }
+}
+
+/**
+ * The `onDone` of {@link InFlight.track} that reports each response sent in
+ * full to `hooks.onRequest` (a response whose connection dropped first is not
+ * reported), or `undefined` when there is no hook.
+ */
+export function requestReporter(
+  hooks: RequestHooks,
+): ((req: IncomingMessage, res: ServerResponse) => void) | undefined {
+  const onRequest = hooks.onRequest
+  if (onRequest === undefined) return undefined
+  return (req, res) => {
+    if (!res.writableFinished) return
+    onRequest(res.statusCode, pathOf(req.url) === REVIEW_PATH ? REVIEW_PATH : 'other')
   }
 }

@@ -106,20 +106,32 @@ export class InFlight {
     return this.count
   }
 
+  /**
+   * Counts each request until its response closes. A response emits `close`
+   * once, after `finish` or when its connection drops first, so one listener
+   * covers both; `onDone` (if given) runs in the same listener, which keeps
+   * the per-request cost of metrics to one call.
+   */
   track<A extends unknown[]>(
     listener: (req: IncomingMessage, res: ServerResponse, ...rest: A) => void,
+    onDone?: (req: IncomingMessage, res: ServerResponse) => void,
   ): (req: IncomingMessage, res: ServerResponse, ...rest: A) => void {
     return (req, res, ...rest) => {
       this.count++
       let done = false
-      const finish = (): void => {
+      res.on('close', () => {
         if (done) return
         done = true
         this.count--
-        if (this.count === 0) for (const w of this.waiters.splice(0)) w()
-      }
-      res.once('finish', finish)
-      res.once('close', finish)
+        if (this.count === 0 && this.waiters.length > 0) for (const w of this.waiters.splice(0)) w()
+        if (onDone !== undefined) {
+          try {
+            onDone(req, res)
+          } catch {
+            // A metrics hook must not take the port down.
+          }
+        }
+      })
       listener(req, res, ...rest)
     }
   }

@@ -5,7 +5,12 @@
 import type https from 'node:https'
 import type { Logger } from '../log/logger.js'
 import type { TokenReviewer } from './token-reviewer.js'
-import { createRequestListener, createWebhookApp, type RequestHooks } from './app.js'
+import {
+  createRequestListener,
+  createWebhookApp,
+  requestReporter,
+  type RequestHooks,
+} from './app.js'
 import { createReviewHandler } from './review-handler.js'
 import { captureSecurityHeaders, type SecurityHeaders } from './security-headers.js'
 import {
@@ -57,7 +62,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     opts.onRequest === undefined ? {} : { onRequest: opts.onRequest.bind(opts) }
   const server = createTlsServer(
     opts.tls,
-    inFlight.track(createRequestListener(reviewHandler, app, hooks)),
+    inFlight.track(createRequestListener(reviewHandler, app), requestReporter(hooks)),
   )
   server.on('tlsClientError', (err) => {
     opts.logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
