@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { ResultCache, reviewCacheKey } from '../src/cache/result-cache.js'
 import { decodeTokenReview } from '../src/http/parse-token-review.js'
 import { captureSecurityHeaders, flatSecurityHeaders } from '../src/http/security-headers.js'
-import { renderTokenReview, tokenReviewStatus } from '../src/http/token-review.js'
+import { renderReviewAnswer } from '../src/http/token-review.js'
 import { BufferedWriter } from '../src/log/buffered-writer.js'
 import { createLogger } from '../src/log/logger.js'
 import { WebhookMetrics } from '../src/metrics/registry.js'
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const bare = reviewerFor(warnLogger, false)
   const reviewLog = createReviewLog(infoLogger)
   const headers = captureSecurityHeaders()
-  const rendered = renderTokenReview('authentication.k8s.io/v1', tokenReviewStatus(outcome))
+  const rendered = renderReviewAnswer('authentication.k8s.io/v1', outcome)
 
   const rows: [string, number][] = [
     ['parse the TokenReview (JSON.parse + checks)', await syncTime(() => decodeTokenReview(body))],
@@ -139,10 +139,8 @@ async function main(): Promise<void> {
     ],
     ['HTTP request counter', await syncTime(() => metrics.recordHttpRequest(200, '/authenticate'))],
     [
-      'render the response (status + JSON)',
-      await syncTime(() =>
-        renderTokenReview('authentication.k8s.io/v1', tokenReviewStatus(outcome)),
-      ),
+      'render the response (pre-serialised parts)',
+      await syncTime(() => renderReviewAnswer('authentication.k8s.io/v1', outcome)),
     ],
     [
       'response header list',
@@ -217,7 +215,7 @@ async function wholeReviews(): Promise<[string, number][]> {
   const serviceReview = async (body: string): Promise<string> => {
     const review = decodeTokenReview(body)
     const outcome = await service.review(review.token, review.audiences)
-    return renderTokenReview(review.apiVersion, tokenReviewStatus(outcome))
+    return renderReviewAnswer(review.apiVersion, outcome)
   }
   // Uncached: every body carries a new audience tag, so every review misses.
   let n = 0

@@ -12,7 +12,7 @@ import { drainBeforeClose } from './drain-before-close.js'
 import { HttpError, renderError } from './errors.js'
 import { DEFAULT_BODY_LIMIT_BYTES, parseTokenReview } from './parse-token-review.js'
 import { flatSecurityHeaders, type SecurityHeaders } from './security-headers.js'
-import { renderTokenReview, tokenReviewStatus, type TokenReviewStatus } from './token-review.js'
+import { renderReviewAnswer, renderTokenReview, type TokenReviewStatus } from './token-review.js'
 
 export interface ReviewHandlerOptions {
   /** Asked for every review; may be a wrapper that swaps its target on config reload. */
@@ -77,17 +77,17 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
       sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
       return
     }
-    let status: TokenReviewStatus
+    let answer: string
     try {
       const outcome = await opts.reviewer.review(review.token, review.audiences)
-      status = tokenReviewStatus(outcome)
+      answer = renderReviewAnswer(review.apiVersion, outcome)
     } catch (err) {
       // A bug, not a bad token: answer with an error (not cached by
       // kube-apiserver, not retried five times as a 5xx would be).
       logger.error({ err: errorSummary(err) }, 'authenticator failed')
-      status = INTERNAL_STATUS
+      answer = renderTokenReview(review.apiVersion, INTERNAL_STATUS)
     }
-    sendJson(res, 200, renderTokenReview(review.apiVersion, status), securityHeaders, closing())
+    sendJson(res, 200, answer, securityHeaders, closing())
   }
 }
 

@@ -68,3 +68,47 @@ export function renderTokenReview(
 ): string {
   return JSON.stringify({ apiVersion, kind: 'TokenReview', status })
 }
+
+const ANSWER_PREFIX: Readonly<Record<TokenReviewApiVersion, string>> = {
+  'authentication.k8s.io/v1':
+    '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":',
+  'authentication.k8s.io/v1beta1':
+    '{"apiVersion":"authentication.k8s.io/v1beta1","kind":"TokenReview","status":',
+}
+
+function hasKeys(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true
+  return false
+}
+
+/**
+ * `renderTokenReview(apiVersion, tokenReviewStatus(outcome))`, byte for byte,
+ * without building the intermediate objects: the constant parts are
+ * pre-serialised and only the user's names (or the refusal message) go
+ * through `JSON.stringify`. This runs once per answered review.
+ */
+export function renderReviewAnswer(
+  apiVersion: TokenReviewApiVersion,
+  outcome: AuthOutcome,
+): string {
+  switch (outcome.kind) {
+    case 'authenticated': {
+      const user = outcome.user
+      // Extra is rare and has its own omission rules: the general path renders it.
+      if (hasKeys(user.extra)) return renderTokenReview(apiVersion, tokenReviewStatus(outcome))
+      let status = '{"authenticated":true,"user":{"username":' + JSON.stringify(user.username)
+      if (user.uid !== '') status += ',"uid":' + JSON.stringify(user.uid)
+      if (user.groups.length > 0) status += ',"groups":' + JSON.stringify(user.groups)
+      return ANSWER_PREFIX[apiVersion] + status + '}}}'
+    }
+    case 'rejected':
+      return (
+        ANSWER_PREFIX[apiVersion] +
+        '{"authenticated":false,"error":' +
+        JSON.stringify(outcome.rejection.message) +
+        '}}'
+      )
+    case 'not-mine':
+      return ANSWER_PREFIX[apiVersion] + '{"authenticated":false}}'
+  }
+}
