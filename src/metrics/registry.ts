@@ -55,6 +55,12 @@ const CACHE_LABELS: Record<CacheResultLabel, () => Record<string, string>> = {
   miss: () => ({ cache: 'miss' }),
 }
 const PATHS: ReadonlySet<string> = new Set(HTTP_PATHS)
+/**
+ * Status codes tallied by number; codes are a small set in practice, but odd
+ * values (outside 100-599, non-integers) must not grow the map without bound:
+ * past it, responses are counted straight into prom-client.
+ */
+const MAX_HTTP_CODES = 256
 
 /**
  * Every series the webhook exports, on a registry of its own (never prom-client's
@@ -85,18 +91,13 @@ export class WebhookMetrics {
    * Per-review hot path: counts accumulate in plain maps and reach prom-client
    * (which hashes the label set on every call) only when the registry is scraped.
    */
-  readonly #reviewTally = new Map<
-    string,
-    { labels: { jwt_issuer_hash: Sha256Label; result: ReviewResultLabel }; n: number }
-  >()
+  readonly #reviewTally = new Map<Sha256Label, Map<ReviewResultLabel, { n: number }>>()
   readonly #verificationTally = new Map<Sha256Label, number>()
   readonly #issuerLabels = new Map<string, Sha256Label>()
   readonly #reviewDuration: FastHistogram
   readonly #cacheTally: Record<CacheResultLabel, number> = { hit: 0, miss: 0 }
-  readonly #httpTally = new Map<
-    string,
-    { labels: { code: string; path: HttpPathLabel | 'other' }; n: number }
-  >()
+  /** By status code, then path: looked up by the values as they are, no key string per request. */
+  readonly #httpTally = new Map<number, Map<HttpPathLabel, { n: number }>>()
   readonly #rejections: Counter<'jwt_issuer_hash' | 'reason'>
   readonly #jwksFailures: Counter<'jwt_issuer_hash'>
   readonly #discoveryFetches: Counter<'jwt_issuer_hash' | 'result'>
@@ -160,10 +161,11 @@ export class WebhookMetrics {
       labelNames: ['jwt_issuer_hash', 'result'],
       registers,
       collect: () => {
-        for (const tally of this.#reviewTally.values()) {
-          if (tally.n > 0) this.#reviews.inc(tally.labels, tally.n)
-          tally.n = 0
-        }
+        for (const [issuer, byResult] of this.#reviewTally)
+          for (const [result, tally] of byResult) {
+            if (tally.n > 0) this.#reviews.inc({ jwt_issuer_hash: issuer, result }, tally.n)
+            tally.n = 0
+          }
       },
     })
     this.#reviewDuration = new FastHistogram(
@@ -239,10 +241,11 @@ export class WebhookMetrics {
       labelNames: ['code', 'path'],
       registers,
       collect: () => {
-        for (const tally of this.#httpTally.values()) {
-          if (tally.n > 0) this.#httpRequests.inc(tally.labels, tally.n)
-          tally.n = 0
-        }
+        for (const [code, byPath] of this.#httpTally)
+          for (const [path, tally] of byPath) {
+            if (tally.n > 0) this.#httpRequests.inc({ code: httpCodeLabel(code), path }, tally.n)
+            tally.n = 0
+          }
       },
     })
     this.#configInfo = new Gauge({
@@ -407,10 +410,12 @@ export class WebhookMetrics {
 
   /** Counts one review by result; use {@link recordOutcome} when an outcome is at hand. */
   recordReview(issuer: Sha256Label, result: ReviewResultLabel): void {
-    const key = `${issuer} ${result}`
-    const tally = this.#reviewTally.get(key)
-    if (tally === undefined)
-      this.#reviewTally.set(key, { labels: { jwt_issuer_hash: issuer, result }, n: 1 })
+    // Looked up by the label and the result as they are: a key joined from both
+    // would be a new string to hash on every review.
+    let byResult = this.#reviewTally.get(issuer)
+    if (byResult === undefined) this.#reviewTally.set(issuer, (byResult = new Map()))
+    const tally = byResult.get(result)
+    if (tally === undefined) byResult.set(result, { n: 1 })
     else tally.n++
   }
 
@@ -458,14 +463,18 @@ export class WebhookMetrics {
 
   /** One HTTP response; map the path with `httpPathLabel`. */
   recordHttpRequest(code: number, path: HttpPathLabel): void {
-    const key = `${code} ${path}`
-    const tally = this.#httpTally.get(key)
-    if (tally !== undefined) {
-      tally.n++
-      return
+    const known: HttpPathLabel = PATHS.has(path) ? path : 'other'
+    let byPath = this.#httpTally.get(code)
+    if (byPath === undefined) {
+      if (this.#httpTally.size >= MAX_HTTP_CODES) {
+        this.#httpRequests.inc({ code: httpCodeLabel(code), path: known })
+        return
+      }
+      this.#httpTally.set(code, (byPath = new Map()))
     }
-    const labels = { code: httpCodeLabel(code), path: PATHS.has(path) ? path : ('other' as const) }
-    this.#httpTally.set(key, { labels, n: 1 })
+    const tally = byPath.get(known)
+    if (tally === undefined) byPath.set(known, { n: 1 })
+    else tally.n++
   }
 
   /** `sha256Label` of a configured issuer URL, memoised (issuer URLs come from config: at most 64 per config). */
