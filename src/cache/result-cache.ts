@@ -103,7 +103,8 @@ export class ResultCache {
       const clock = this.#clock
       const common = {
         // Every read consults the injected clock (no cached "now" between ticks).
-        perf: { now: () => clock.now().getTime() },
+        // The system clock's time without a Date per read (lru-cache reads it on every get).
+        perf: { now: clock === systemClock ? Date.now : () => clock.now().getTime() },
         ttlResolution: 0,
         allowStale: false,
         updateAgeOnGet: false,

@@ -85,6 +85,12 @@ describe('reviewCacheKey', () => {
     )
   })
 
+  it('hashes the UTF-8 bytes of text outside ASCII, lengths in UTF-16 code units', () => {
+    expect(reviewCacheKey('\u00e9\u{1f511}', ['\u00fc'])).toBe(
+      createHash('sha256').update('3:\u00e9\u{1f511}1:1:\u00fc', 'utf8').digest('base64url'),
+    )
+  })
+
   it.each([
     { name: 'token/audience boundary moved', a: ['ab', ['c']], b: ['a', ['bc']] },
     { name: 'audience split in two', a: ['t', ['ab']], b: ['t', ['a', 'b']] },
