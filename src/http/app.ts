@@ -49,30 +49,33 @@ export function createWebhookApp(reviewHandler: RequestHandler): express.Express
   return app
 }
 
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return ''
-  const q = url.indexOf('?')
-  return q === -1 ? url : url.slice(0, q)
+/** True when the path of `url` (the query string ignored) is exactly {@link REVIEW_PATH}; allocates nothing. */
+function isReviewPath(url: string | undefined): boolean {
+  if (url === undefined || !url.startsWith(REVIEW_PATH)) return false
+  return url.length === REVIEW_PATH.length || url.charCodeAt(REVIEW_PATH.length) === QUESTION_MARK
 }
 
+const QUESTION_MARK = 0x3f
+
 /**
- * Runs `dispatch` once `res` owns the connection. A pipelined request arrives
+ * Runs `dispatch` once `res` owns the connection (the listener calls it only
+ * when it does not yet). A pipelined request arrives
  * while the answer before it is still unfinished; answering it right away
  * would queue its bytes inside node's http server, and once that queue passes
  * the socket's high-water mark node pauses its parser while TLS may still be
  * delivering the rest of the batch, which then fails with "Parse Error: Paused"
  * and resets the connection. Waiting for our turn keeps nothing queued, answers
- * in order, and costs nothing when requests are not pipelined (kube-apiserver's
+ * in order, and is never reached when requests are not pipelined (kube-apiserver's
  * Go client never pipelines: `res.socket` is set already).
  */
-function whenOwnTurn(req: IncomingMessage, res: ServerResponse, dispatch: () => void): void {
-  if (res.socket !== null) {
-    dispatch()
-    return
-  }
+function whenOwnTurn(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dispatch: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
   const onSocket = (): void => {
     req.off('close', onClose)
-    dispatch()
+    dispatch(req, res)
   }
   const onClose = (): void => {
     res.off('socket', onSocket)
@@ -105,16 +108,19 @@ export function createRequestListener(
   reviewHandler: RequestHandler,
   app: express.Express,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      if (req.method === 'POST' && isReviewPath(req.url))
+        reviewHandler(req, res).catch(() => answerInternalError(res))
+      else app(req, res)
+    } catch {
+      answerInternalError(res)
+    }
+  }
   return (req, res) => {
-    const lean = req.method === 'POST' && pathOf(req.url) === REVIEW_PATH
-    whenOwnTurn(req, res, () => {
-      try {
-        if (lean) reviewHandler(req, res).catch(() => answerInternalError(res))
-        else app(req, res)
-      } catch {
-        answerInternalError(res)
-      }
-    })
+    // Not pipelined (the case of kube-apiserver's client): our turn already.
+    if (res.socket !== null) dispatch(req, res)
+    else whenOwnTurn(req, res, dispatch)
   }
 }
 
@@ -130,6 +136,6 @@ export function requestReporter(
   if (onRequest === undefined) return undefined
   return (req, res) => {
     if (!res.writableFinished) return
-    onRequest(res.statusCode, pathOf(req.url) === REVIEW_PATH ? REVIEW_PATH : 'other')
+    onRequest(res.statusCode, isReviewPath(req.url) ? REVIEW_PATH : 'other')
   }
 }

@@ -34,7 +34,7 @@ export interface TokenReviewRequest {
  * first supported type, JSON, for an empty header): `kubectl create --raw` sends none.
  */
 export function isJsonContentType(header: string | undefined): boolean {
-  if (header === undefined || header === '') return true
+  if (header === undefined || header === '' || header === 'application/json') return true
   const semi = header.indexOf(';')
   const mediaType = (semi === -1 ? header : header.slice(0, semi)).trim().toLowerCase()
   return mediaType === 'application/json'
@@ -66,18 +66,26 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk)
     }
+    // `on`, not `once`: each fires at most once that matters (`done` guards), and
+    // `once` would wrap every listener on every review.
     req.on('data', onData)
-    req.once('end', () => {
+    req.on('end', () => {
       if (done) return
       done = true
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size))
     })
-    req.once('error', (err) => {
+    req.on('error', (err) => {
       if (done) return
       done = true
       reject(err)
     })
   })
+}
+
+function isStringList(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false
+  for (const item of value as unknown[]) if (typeof item !== 'string') return false
+  return true
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -96,8 +104,7 @@ export function decodeTokenReview(text: string): TokenReviewRequest {
   const { apiVersion, kind, spec } = body
   if (
     kind !== 'TokenReview' ||
-    typeof apiVersion !== 'string' ||
-    !(TOKEN_REVIEW_API_VERSIONS as readonly string[]).includes(apiVersion)
+    (apiVersion !== TOKEN_REVIEW_API_VERSIONS[0] && apiVersion !== TOKEN_REVIEW_API_VERSIONS[1])
   ) {
     throw new HttpError('ERR_NOT_A_TOKEN_REVIEW')
   }
@@ -107,9 +114,8 @@ export function decodeTokenReview(text: string): TokenReviewRequest {
     throw new HttpError('ERR_TOKEN_REQUIRED')
   if (typeof token !== 'string') throw new HttpError('ERR_TOKEN_NOT_STRING')
   const audiences = spec?.audiences ?? []
-  if (!Array.isArray(audiences) || !audiences.every((a): a is string => typeof a === 'string'))
-    throw new HttpError('ERR_BAD_AUDIENCES')
-  return { apiVersion: apiVersion as TokenReviewApiVersion, token, audiences }
+  if (!isStringList(audiences)) throw new HttpError('ERR_BAD_AUDIENCES')
+  return { apiVersion, token, audiences }
 }
 
 /** Content type, size, JSON, shape: the whole request side of `POST /authenticate`. */

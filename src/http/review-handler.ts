@@ -36,18 +36,33 @@ export function sendJson(
   statusCode: number,
   body: string,
   securityHeaders: SecurityHeaders,
-  extraHeaders: Record<string, string> = {},
+  extraHeaders: Record<string, string> = NO_HEADERS,
 ): void {
-  const headers = [
-    ...flatSecurityHeaders(securityHeaders),
-    'Content-Type',
-    'application/json',
-    'Content-Length',
-    String(Buffer.byteLength(body)),
-  ]
+  const headers = jsonHeaders(securityHeaders).slice()
+  headers.push(String(Buffer.byteLength(body)))
   for (const name in extraHeaders) headers.push(name, extraHeaders[name] as string)
   res.writeHead(statusCode, headers)
   res.end(body)
+}
+
+const NO_HEADERS: Record<string, string> = Object.freeze({})
+const CLOSE_HEADERS: Record<string, string> = Object.freeze({ Connection: 'close' })
+
+const jsonHeaderCache = new WeakMap<SecurityHeaders, readonly string[]>()
+
+/** The security headers, then `Content-Type` and the name `Content-Length` (its value follows). */
+function jsonHeaders(securityHeaders: SecurityHeaders): readonly string[] {
+  let headers = jsonHeaderCache.get(securityHeaders)
+  if (headers === undefined) {
+    headers = [
+      ...flatSecurityHeaders(securityHeaders),
+      'Content-Type',
+      'application/json',
+      'Content-Length',
+    ]
+    jsonHeaderCache.set(securityHeaders, headers)
+  }
+  return headers
 }
 
 const INTERNAL_STATUS: TokenReviewStatus = {
@@ -59,9 +74,9 @@ const INTERNAL_STATUS: TokenReviewStatus = {
 export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler {
   const limit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const { logger, securityHeaders } = opts
+  const closing = (): Record<string, string> =>
+    opts.isShuttingDown?.() === true ? CLOSE_HEADERS : NO_HEADERS
   return async (req, res) => {
-    const closing = (): Record<string, string> =>
-      opts.isShuttingDown?.() === true ? { Connection: 'close' } : {}
     let review
     try {
       review = await parseTokenReview(req, limit)
@@ -72,7 +87,7 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
       else logger.debug({ code: err.code, statusCode: err.statusCode }, 'bad token review request')
       // After a refusal the rest of the body is not read: close the connection
       // rather than parse leftovers as the next request.
-      const headers = rendered.statusCode === 413 ? { Connection: 'close' } : closing()
+      const headers = rendered.statusCode === 413 ? CLOSE_HEADERS : closing()
       if (rendered.statusCode === 413) drainBeforeClose(req)
       sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
       return
