@@ -106,12 +106,16 @@ interface Case {
   want: (string | boolean)[][]
 }
 
+/** A claim every token carries and no line may show: the payload stays out of the log. */
+const PAYLOAD_MARKER = 'payload-marker-5b1e9c'
+
 const claims = (extra: Json = {}): Json => {
   const merged: Json = {
     iss: issuer.url,
     aud: 'my-client',
     exp: VALID_EXP_S,
     username: 'jane',
+    note: PAYLOAD_MARKER,
     ...extra,
   }
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k]
@@ -252,6 +256,10 @@ function expectNoTokenIn(output: string, token: string): void {
     if (segment.length >= 8) expect(output).not.toContain(segment)
   const [header, payload] = token.split('.')
   expect(output).not.toContain(`${header}.${payload}`)
+  // Nor the decoded claims: neither the payload's JSON nor a value only it holds.
+  const decoded = Buffer.from(payload ?? '', 'base64url').toString('utf8')
+  if (decoded.length >= 8) expect(output).not.toContain(decoded)
+  expect(output).not.toContain(PAYLOAD_MARKER)
 }
 
 describe('token review log line', () => {
