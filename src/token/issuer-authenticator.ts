@@ -9,7 +9,11 @@ import type { CompiledJWTAuthenticator } from '../config/compiled.js'
 import type { IssuerRuntime } from '../issuer/issuer-runtime.js'
 import type { Clock, MonotonicClock } from '../runtime/clock.js'
 import { validateClaimRules, validateUserRules } from './validate-rules.js'
-import { expandDistributedClaims, type DistributedClaimsContext } from './distributed-claims.js'
+import {
+  expandDistributedClaims,
+  mayHaveDistributedClaim,
+  type DistributedClaimsContext,
+} from './distributed-claims.js'
 import { mapExtra, mapGroups, mapUID, mapUsername } from './map-claims.js'
 import type { AuthenticatorObserver } from './observer.js'
 import { reject, toRejection } from './rejection.js'
@@ -67,7 +71,7 @@ export class IssuerAuthenticator {
     }
 
     let claims = token.untrustedPayload // verified from here on
-    if (this.groupsClaim !== undefined) {
+    if (this.groupsClaim !== undefined && mayHaveDistributedClaim(this.groupsClaim, claims)) {
       const deadline = new AbortController()
       const cancelDeadline = this.deps.monotonic.startTimer(
         this.deps.distributedClaimsTimeoutMs,
