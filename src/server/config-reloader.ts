@@ -17,6 +17,7 @@ import type { IssuerStatus } from '../issuer/issuer-status.js'
 import type { Logger } from '../log/logger.js'
 import type { Sha256Label } from '../metrics/labels.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
+import { systemMonotonicClock, type CancelTimer, type MonotonicClock } from '../runtime/clock.js'
 import { watchFile, type FileWatcher } from '../runtime/watch-file.js'
 import type { ConfigAuthenticator } from '../token/authenticator.js'
 import { configWarnings } from '../warnings/config-warnings.js'
@@ -46,7 +47,12 @@ export interface ConfigReloaderOptions {
   readonly retryIntervalMs?: number
   /** How long the replaced authenticator lives on for reviews in flight (default 10 s). */
   readonly retireAfterMs?: number
+  /** The ready timeout, retries and retirement run on it (default the system's). */
+  readonly monotonic?: MonotonicClock
 }
+
+/** How often a new config's issuers are looked at while it waits for them. */
+const READY_POLL_MS = 50
 
 /** Discovery succeeded: kube-apiserver's per-authenticator health check. */
 export function isDiscovered(status: IssuerStatus): boolean {
@@ -73,14 +79,16 @@ export class ConfigReloader {
   #pendingDigest: string | undefined
   /** Bumped by every new content; an attempt from an older generation is abandoned. */
   #generation = 0
-  #retry: NodeJS.Timeout | undefined
+  #cancelRetry: CancelTimer | undefined
   #watcher: FileWatcher | undefined
   #closed = false
-  readonly #retiring = new Map<NodeJS.Timeout, ConfigAuthenticator>()
+  readonly #retiring = new Map<CancelTimer, ConfigAuthenticator>()
   readonly #opts: ConfigReloaderOptions
+  readonly #clock: MonotonicClock
 
   constructor(opts: ConfigReloaderOptions) {
     this.#opts = opts
+    this.#clock = opts.monotonic ?? systemMonotonicClock
     this.#active = { config: opts.initial.config, authenticator: opts.initial.authenticator }
     this.#appliedDigest = digest(opts.initial.bytes)
   }
@@ -114,7 +122,7 @@ export class ConfigReloader {
     // revert): otherwise a stale file could be swapped in once its issuers answer.
     const generation = ++this.#generation
     this.#pendingDigest = undefined
-    clearTimeout(this.#retry)
+    this.#cancelRetry?.()
     if (hash === this.#appliedDigest || hash === this.#refusedDigest) return
     // The same decoding, validation and hash as at start, `validate` and `check`.
     const parsed = parseAuthenticationConfigBytes(bytes, this.#opts.compileOptions)
@@ -154,10 +162,9 @@ export class ConfigReloader {
         },
         'new authentication config not applied: issuers not initialized; will retry',
       )
-      this.#retry = setTimeout(() => {
+      this.#cancelRetry = this.#clock.startTimer(retryMs, () => {
         if (generation === this.#generation) void this.#tryApply(config, hash, generation)
-      }, retryMs)
-      this.#retry.unref()
+      })
       return
     }
     const previous = this.#active
@@ -175,32 +182,31 @@ export class ConfigReloader {
       'reloaded authentication config',
     )
     logConfigWarnings(logger, configWarnings(config))
-    const timer = setTimeout(() => {
-      this.#retiring.delete(timer)
+    const cancelRetirement = this.#clock.startTimer(this.#opts.retireAfterMs ?? 10_000, () => {
+      this.#retiring.delete(cancelRetirement)
       void previous.authenticator.close()
-    }, this.#opts.retireAfterMs ?? 10_000)
-    timer.unref()
-    this.#retiring.set(timer, previous.authenticator)
+    })
+    this.#retiring.set(cancelRetirement, previous.authenticator)
   }
 
   async #waitReady(auth: ConfigAuthenticator, generation: number): Promise<boolean> {
-    const deadline = Date.now() + (this.#opts.readyTimeoutMs ?? 60_000)
+    const deadline = this.#clock.nowMs() + (this.#opts.readyTimeoutMs ?? 60_000)
     for (;;) {
       if (this.#closed || generation !== this.#generation) return false
       if (auth.issuers().every(isDiscovered)) return true
-      if (Date.now() >= deadline) return false
-      await new Promise((r) => setTimeout(r, 50))
+      if (this.#clock.nowMs() >= deadline) return false
+      await new Promise<void>((resolve) => this.#clock.startTimer(READY_POLL_MS, resolve))
     }
   }
 
   /** Stops watching and retrying; closes replaced authenticators still retiring. */
   async close(): Promise<void> {
     this.#closed = true
-    clearTimeout(this.#retry)
+    this.#cancelRetry?.()
     this.#watcher?.close()
     const retiring = [...this.#retiring]
     this.#retiring.clear()
-    for (const [timer] of retiring) clearTimeout(timer)
+    for (const [cancelRetirement] of retiring) cancelRetirement()
     await Promise.all(retiring.map(([, auth]) => auth.close()))
   }
 }

@@ -5,6 +5,7 @@ import { parseAuthenticationConfig } from '../../../src/config/load.js'
 import type { IssuerStatus } from '../../../src/issuer/issuer-status.js'
 import { silentLogger } from '../../../src/log/logger.js'
 import { WebhookMetrics } from '../../../src/metrics/registry.js'
+import { ManualMonotonicClock } from '../../../src/runtime/clock.js'
 import { ConfigReloader, changedIssuers } from '../../../src/server/config-reloader.js'
 import type { ConfigAuthenticator } from '../../../src/token/authenticator.js'
 import { parsePrometheusText, total } from '../../helpers/prometheus-text.js'
@@ -64,6 +65,8 @@ const X = configText('https://p.example', 'https://unreachable.example')
 const Y = configText('https://p.example', 'https://y.example')
 
 let reloader: ConfigReloader | undefined
+/** The reloader's time: its ready timeout, retries and retirement move only with it. */
+let clock = new ManualMonotonicClock()
 afterEach(async () => {
   await reloader?.close()
   reloader = undefined
@@ -78,6 +81,7 @@ function setup(): {
   const built: FakeAuthenticator[] = []
   const metrics = new WebhookMetrics({ apiserverId: 'unit', defaultMetrics: false })
   const initial = compiled(P)
+  clock = new ManualMonotonicClock()
   reloader = new ConfigReloader({
     path: '/nonexistent/config.yaml',
     initial: {
@@ -96,12 +100,34 @@ function setup(): {
     readyTimeoutMs: 150,
     retryIntervalMs: 50,
     retireAfterMs: 10,
+    monotonic: clock,
   })
   return { reloader, metrics, built }
 }
 
 const activeUrls = (r: ConfigReloader): string[] => r.active.config.jwt.map((e) => e.issuer.url)
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+/** Lets every promise that can move without time passing do so. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve))
+}
+/** `ms` of the reloader's time passing, 10 ms at a time, each step settled. */
+async function elapse(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    clock.advance(10)
+    await settle()
+  }
+}
+/** `work`'s result, with the reloader's time passing until it settles. */
+async function withTime<T>(work: Promise<T>): Promise<T> {
+  let done = false
+  void work.finally(() => (done = true))
+  for (let step = 0; step < 1000; step++) {
+    await settle()
+    if (done) return work
+    clock.advance(10)
+  }
+  throw new Error('still pending after 10 s of reloader time')
+}
 async function reloadCounts(
   metrics: WebhookMetrics,
 ): Promise<{ success: number; failure: number }> {
@@ -118,12 +144,12 @@ describe('ConfigReloader', () => {
     reachable.add('https://p.example').add('https://y.example')
     const { reloader, metrics, built } = setup()
     const waitingX = reloader.apply(Buffer.from(X)) // waits: unreachable issuer
-    await sleep(20)
+    await elapse(20)
     await reloader.apply(Buffer.from(Y))
     expect(activeUrls(reloader)).toEqual(['https://p.example', 'https://y.example'])
     reachable.add('https://unreachable.example') // X would now be ready
-    await waitingX
-    await sleep(200)
+    await withTime(waitingX)
+    await elapse(200)
     expect(activeUrls(reloader)).toEqual(['https://p.example', 'https://y.example'])
     expect(await reloadCounts(metrics)).toEqual({ success: 1, failure: 0 })
     expect(built[0]?.closed).toBe(true) // X's authenticator was abandoned
@@ -132,11 +158,11 @@ describe('ConfigReloader', () => {
   it('a scheduled retry is cancelled by newer content, also when the file reverts to what is in force', async () => {
     reachable.add('https://p.example')
     const { reloader, metrics } = setup()
-    await reloader.apply(Buffer.from(X)) // not ready within 150 ms: failure, retry scheduled
+    await withTime(reloader.apply(Buffer.from(X))) // not ready within 150 ms: failure, retry scheduled
     expect(await reloadCounts(metrics)).toEqual({ success: 0, failure: 1 })
     await reloader.apply(Buffer.from(P)) // reverted to the config in force
     reachable.add('https://unreachable.example')
-    await sleep(300)
+    await elapse(300)
     expect(activeUrls(reloader)).toEqual(['https://p.example'])
     expect(await reloadCounts(metrics)).toEqual({ success: 0, failure: 1 })
   })
@@ -144,13 +170,13 @@ describe('ConfigReloader', () => {
   it('an unready config is retried until its issuers answer, then applied once', async () => {
     reachable.add('https://p.example')
     const { reloader, metrics } = setup()
-    await reloader.apply(Buffer.from(X))
-    await sleep(250)
+    await withTime(reloader.apply(Buffer.from(X)))
+    await elapse(250)
     const { failure } = await reloadCounts(metrics)
     expect(failure).toBeGreaterThanOrEqual(2)
     expect(activeUrls(reloader)).toEqual(['https://p.example'])
     reachable.add('https://unreachable.example')
-    await sleep(250)
+    await elapse(250)
     expect(activeUrls(reloader)).toEqual(['https://p.example', 'https://unreachable.example'])
     expect((await reloadCounts(metrics)).success).toBe(1)
   })
