@@ -17,6 +17,7 @@ import {
   optionalElementMessage,
 } from './optional-elements.js'
 import { compileLiteralRegex, RegexSyntaxError } from './library/regex.js'
+import { timeLiteralConverts } from './library/time.js'
 import { INTERNAL_PREFIX, publicNames, RENAMED_CALLS, RENAMED_METHODS } from './rename.js'
 export { celTypeName } from './type-name.js'
 import type {
@@ -60,7 +61,7 @@ function stringLiteral(node: CelNode | undefined): string | undefined {
  * literal validation (regex, duration, timestamp), renames to Kubernetes overloads,
  * and the `claims.email` facts (validation.go `hasSelectExp`).
  */
-function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
+function inspectSyntax(root: CelNode, _kind: CelEnvironmentKind): SyntaxFacts {
   const facts: SyntaxFacts = {
     usesClaimsEmail: false,
     usesClaimsEmailVerified: false,
@@ -85,14 +86,9 @@ function inspectSyntax(root: CelNode, kind: CelEnvironmentKind): SyntaxFacts {
           throw new CompileError(`undeclared reference to '${name}'`, node.start)
         }
         if ((name === 'duration' || name === 'timestamp') && args[1].length === 1) {
-          const literal = stringLiteral(args[1][0])
-          if (literal !== undefined) {
-            try {
-              celEnvironment(kind).evaluate(node.input.slice(node.start, node.end), {})
-            } catch (err) {
-              const summary = (err as { summary?: string }).summary ?? String(err)
-              throw new CompileError(summary, node.start)
-            }
+          const argument = args[1][0] as CelNode
+          if (argument.op === 'value' && !timeLiteralConverts(name, argument.args)) {
+            throw new CompileError(`invalid ${name} argument`, argument.start)
           }
         }
         if (name === 'matches' && args[1].length === 2) {

@@ -11,6 +11,7 @@ import { formatDouble } from '../go/format-double.js'
 import { INTERNAL_PREFIX } from './rename.js'
 import { registerCIDR } from './library/cidr.js'
 import { registerComprehensions } from './library/comprehensions.js'
+import { registerConversions as registerNumericConversions } from './library/conversions.js'
 import { registerFormat } from './library/format.js'
 import { registerIP, registerNetTypeNames } from './library/ip.js'
 import { registerKubernetesTypeNames } from './library/kubernetes-type-names.js'
@@ -23,6 +24,8 @@ import { registerSemver } from './library/semver.js'
 import { registerSets } from './library/sets.js'
 import { registerSortBy } from './library/sort-by.js'
 import { registerStrings } from './library/strings.js'
+import { registerTime } from './library/time.js'
+import { formatDuration, formatTimestamp } from './library/time-values.js'
 import { registerURL } from './library/url.js'
 
 /** Parse-time bounds; generous for hand-written expressions, small enough to stay cheap. */
@@ -50,12 +53,8 @@ function registerConversions(env: Environment): void {
         throw new Error('invalid UTF-8 in bytes, cannot convert to string')
       }
     })
-    .registerFunction(`${s}(google.protobuf.Timestamp): string`, (v: Date) =>
-      v.toISOString().replace('.000Z', 'Z'),
-    )
-    .registerFunction(`${s}(google.protobuf.Duration): string`, (v: { toString(): string }) =>
-      v.toString(),
-    )
+    .registerFunction(`${s}(google.protobuf.Timestamp): string`, formatTimestamp)
+    .registerFunction(`${s}(google.protobuf.Duration): string`, formatDuration)
 }
 
 function base(): Environment {
@@ -67,6 +66,8 @@ function base(): Environment {
     limits: LIMITS,
   })
   registerConversions(env)
+  registerNumericConversions(env)
+  registerTime(env)
   registerStrings(env)
   registerSets(env)
   registerLists(env)

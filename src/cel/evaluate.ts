@@ -17,6 +17,7 @@ import { CelEvaluationError } from './types.js'
 import { INTERNAL_PREFIX, publicNames } from './rename.js'
 import { valueSize } from './values.js'
 import { LIBRARY_CALL_COSTS } from './library/call-costs.js'
+import { goMessageForCode, instrumentGoRuntime } from './runtime-errors.js'
 
 /** kube-apiserver's per-call runtime cost limit. */
 export const PER_CALL_COST_LIMIT = 1_000_000
@@ -211,10 +212,10 @@ const CONSTANT_COST_CALLS: ReadonlySet<string> = new Set([
   'has',
   'dyn',
   'type',
-  'int',
-  'uint',
-  'double',
-  'bool',
+  `${INTERNAL_PREFIX}int`,
+  `${INTERNAL_PREFIX}uint`,
+  `${INTERNAL_PREFIX}double`,
+  `${INTERNAL_PREFIX}bool`,
 ])
 // Calls whose work follows every string in a list argument, not the list's length.
 const DEEP_CHARGED_CALLS: ReadonlySet<string> = new Set(['join', 'format'])
@@ -249,6 +250,8 @@ function dispatcher(node: CelNode): EvaluateFn {
  * (which fixes each node's handler) and before the first evaluation.
  */
 export function instrumentCost(root: CelNode): void {
+  // cel-go's runtime behaviour first, so cost is charged around it.
+  instrumentGoRuntime(root)
   const steps = new Map<CelNode, ComprehensionArgs>()
   visitEvaluated(root, (node) => {
     if (node.op === 'comprehension') {
@@ -359,6 +362,7 @@ export function toEvaluationError(err: unknown): CelEvaluationError {
     const summary = (err as { summary?: unknown } | null)?.summary
     message =
       typeof summary === 'string' ? summary : err instanceof Error ? err.message : String(err)
+    message = goMessageForCode((err as { code?: unknown } | null)?.code, message) ?? message
     message = publicNames(message)
       .replace(/^No such key: /, 'no such key: ')
       .replace(/dyn<([\w.]+)>/g, '$1')

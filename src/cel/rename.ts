@@ -10,10 +10,38 @@
 export const INTERNAL_PREFIX = 'k8s_'
 
 /** Global calls renamed: `string(x)` -> `k8s_string(x)`. */
-export const RENAMED_CALLS: ReadonlySet<string> = new Set(['string', 'matches'])
+export const RENAMED_CALLS: ReadonlySet<string> = new Set([
+  'string',
+  'matches',
+  'int',
+  'uint',
+  'double',
+  'bool',
+  'timestamp',
+  'duration',
+])
 
 /** Member calls renamed: `s.lowerAscii()` -> `s.k8s_lowerAscii()`. */
-export const RENAMED_METHODS: ReadonlySet<string> = new Set(['lowerAscii', 'upperAscii', 'matches'])
+export const RENAMED_METHODS: ReadonlySet<string> = new Set([
+  'lowerAscii',
+  'upperAscii',
+  'matches',
+  // Counted in code points with cel-go's bounds (strings.ts); lists share the names.
+  'indexOf',
+  'lastIndexOf',
+  'substring',
+  // Timestamp and duration accessors (library/time.ts).
+  'getFullYear',
+  'getMonth',
+  'getDayOfYear',
+  'getDayOfMonth',
+  'getDate',
+  'getDayOfWeek',
+  'getHours',
+  'getMinutes',
+  'getSeconds',
+  'getMilliseconds',
+])
 
 const INTERNAL_NAME = new RegExp(`${INTERNAL_PREFIX}(\\w+)`, 'g')
 

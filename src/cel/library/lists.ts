@@ -6,6 +6,7 @@
  */
 import type { Environment } from '@marcbachmann/cel-js'
 import { chargeDeep, chargeWork } from '../evaluate.js'
+import { INTERNAL_PREFIX } from '../rename.js'
 import { compareValues } from '../values.js'
 import { hashKey, meteredEquals } from './value-index.js'
 
@@ -147,8 +148,9 @@ export function registerLists(env: Environment): void {
     .registerFunction('list<double>.sum(): double', (l: number[]) => l.reduce((a, b) => a + b, 0))
     .registerFunction('list<A>.min(): A', extreme('min', -1))
     .registerFunction('list<A>.max(): A', extreme('max', 1))
-    .registerFunction('list<A>.indexOf(A): int', indexOf)
-    .registerFunction('list<A>.lastIndexOf(A): int', lastIndexOf)
+    // Renamed with the strings extension's `indexOf` (rename.ts, strings.ts).
+    .registerFunction(`list<A>.${INTERNAL_PREFIX}indexOf(A): int`, indexOf)
+    .registerFunction(`list<A>.${INTERNAL_PREFIX}lastIndexOf(A): int`, lastIndexOf)
     // Kubernetes lists library v1 (1.37): list membership, or plain equality on a non-list.
     .registerFunction('dyn.includes(dyn): bool', includes)
     .registerFunction('list<A>.distinct(): list<A>', distinct)

@@ -16,6 +16,52 @@ function codePoints(s: string): string[] {
   return Array.from(s)
 }
 
+// ext/strings.go `indexOfOffset`, `lastIndexOfOffset`, `substr`, `substrRange`: indices
+// count code points; an offset past the end finds nothing rather than failing.
+function indexOf(s: string, search: string, offset = 0n): bigint {
+  if (search === '') return offset
+  if (offset < 0n) throw new Error(`index out of range: ${offset}`)
+  const chars = codePoints(s)
+  const sub = codePoints(search)
+  if (offset >= BigInt(chars.length)) return -1n
+  for (let i = Number(offset); i < chars.length - (sub.length - 1); i++) {
+    if (sub.every((c, j) => chars[i + j] === c)) return BigInt(i)
+  }
+  return -1n
+}
+
+function lastIndexOf(s: string, search: string, offset?: bigint): bigint {
+  const chars = codePoints(s)
+  if (search === '') return offset ?? BigInt(chars.length)
+  if (offset === undefined) {
+    // Go compares byte lengths here.
+    if (Buffer.byteLength(s) < Buffer.byteLength(search)) return -1n
+    offset = BigInt(chars.length - 1)
+  }
+  if (offset < 0n) throw new Error(`index out of range: ${offset}`)
+  const sub = codePoints(search)
+  if (offset >= BigInt(chars.length)) return -1n
+  let from = Number(offset)
+  if (from > chars.length - sub.length) from = chars.length - sub.length
+  for (let i = from; i >= 0; i--) {
+    if (sub.every((c, j) => chars[i + j] === c)) return BigInt(i)
+  }
+  return -1n
+}
+
+function substring(s: string, start: bigint, end?: bigint): string {
+  const chars = codePoints(s)
+  const size = BigInt(chars.length)
+  if (end === undefined) {
+    if (start < 0n || start > size) throw new Error(`index out of range: ${start}`)
+    return chars.slice(Number(start)).join('')
+  }
+  if (start > end) throw new Error(`invalid substring range. start: ${start}, end: ${end}`)
+  if (start < 0n || start > size) throw new Error(`index out of range: ${start}`)
+  if (end < 0n || end > size) throw new Error(`index out of range: ${end}`)
+  return chars.slice(Number(start), Number(end)).join('')
+}
+
 function charAt(s: string, index: bigint): string {
   const chars = codePoints(s)
   if (index < 0n || index > BigInt(chars.length)) {
@@ -206,6 +252,18 @@ export function format(template: string, args: readonly unknown[]): string {
 export function registerStrings(env: Environment): void {
   env
     .registerFunction('string.charAt(int): string', charAt)
+    .registerFunction(`string.${INTERNAL_PREFIX}indexOf(string): int`, (s: string, t: string) =>
+      indexOf(s, t),
+    )
+    .registerFunction(`string.${INTERNAL_PREFIX}indexOf(string, int): int`, indexOf)
+    .registerFunction(`string.${INTERNAL_PREFIX}lastIndexOf(string): int`, (s: string, t: string) =>
+      lastIndexOf(s, t),
+    )
+    .registerFunction(`string.${INTERNAL_PREFIX}lastIndexOf(string, int): int`, lastIndexOf)
+    .registerFunction(`string.${INTERNAL_PREFIX}substring(int): string`, (s: string, i: bigint) =>
+      substring(s, i),
+    )
+    .registerFunction(`string.${INTERNAL_PREFIX}substring(int, int): string`, substring)
     .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) =>
       replace(s, a, b, -1n),
     )

@@ -100,7 +100,7 @@ describe('compile errors', () => {
       name: 'bad duration literal',
       kind: 'claims',
       expr: 'duration("1x") > duration("1s")',
-      want: 'ERROR: <input>:1:1: Invalid duration string: 1x',
+      want: 'ERROR: <input>:1:10: invalid duration argument',
     },
     {
       name: 'cel.bind is not available',

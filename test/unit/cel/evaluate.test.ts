@@ -119,25 +119,25 @@ describe('claims evaluation', () => {
     {
       name: 'double + int is an error',
       expr: 'claims.exp + 60',
-      want: { error: 'no such overload: double + int', name: 'CelEvaluationError' },
+      want: { error: 'no such overload', name: 'CelEvaluationError' },
     },
     {
       name: 'double + int inside a comparison is an error',
       expr: 'claims.exp + 60 > 0',
-      want: { error: 'no such overload: double + int', name: 'CelEvaluationError' },
+      want: { error: 'no such overload', name: 'CelEvaluationError' },
     },
     {
       name: 'list index out of range',
       expr: 'claims.groups[5]',
       want: {
-        error: 'no such key: index out of bounds, index 5 >= size 2',
+        error: 'index out of bounds: 5',
         name: 'CelEvaluationError',
       },
     },
     {
       name: 'bool() error does not echo the claim',
       expr: 'bool(claims.sub)',
-      want: { error: 'bool() conversion error: invalid string value', name: 'CelEvaluationError' },
+      want: { error: "type conversion error from 'string' to 'bool'", name: 'CelEvaluationError' },
     },
   ])('$name', ({ expr, want }) => {
     expect(evalClaims(expr, claims)).toEqual(want)
