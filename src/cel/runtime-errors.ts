@@ -18,6 +18,7 @@ import { visitEvaluated } from './ast.js'
 import { celTypeNameOf, celTypeStringOf, goTypeNameOf, goValueText } from './go-type-names.js'
 import { OPTIONAL_ELEMENT, OPTIONAL_ENTRY } from './optional-elements.js'
 import { publicNames } from './rename.js'
+import { celEquals } from './values.js'
 import { isDuration } from './library/time-values.js'
 import { negateDuration, timeOperation } from './library/time-operators.js'
 
@@ -210,10 +211,24 @@ function noOverloadMessage(call: Call): string {
   return `no such overload: ${name}(${values.map(celTypeNameOf).join(', ')})`
 }
 
+/**
+ * ext/strings.go `join`: the runtime type guard looks at the first element only
+ * (types.go `defaultIsAssignableRuntimeType`); a later non-string fails in the join.
+ */
+function joinMessage(call: Call): string {
+  const [list] = call.values
+  const items = Array.isArray(list) ? (list as unknown[]) : []
+  if (items.length > 0 && !isString(items[0])) return noOverloadMessage(call)
+  const bad = items.find((item) => !isString(item))
+  return `join: invalid input: ${goValueText(bad)}`
+}
+
 function callMessage(call: Call, code: string, message: string): string | undefined {
   switch (code) {
     case 'no_matching_overload':
       return noOverloadMessage(call)
+    case 'invalid_list_element_type':
+      return call.name === 'join' ? joinMessage(call) : undefined
     case 'numeric_overflow':
       return /unsigned/i.test(message) ? 'unsigned integer overflow' : INTEGER_OVERFLOW
     case 'optional_value_missing':
@@ -223,6 +238,20 @@ function callMessage(call: Call, code: string, message: string): string | undefi
 }
 
 type CallHandle = (values: unknown[], b: unknown, c: unknown) => unknown
+
+/**
+ * Kubernetes' `list(A).indexOf(A)` binds A at run time from the list, so a `dyn`
+ * argument of another type is searched for (and not found) rather than refused.
+ */
+function listSearch(name: string, values: readonly unknown[]): { value: bigint } | undefined {
+  const [list, item] = values
+  if (values.length !== 2 || !Array.isArray(list)) return undefined
+  if (name === 'indexOf') return { value: BigInt(list.findIndex((v) => celEquals(v, item))) }
+  if (name !== 'lastIndexOf') return undefined
+  for (let i = list.length - 1; i >= 0; i--)
+    if (celEquals(list[i], item)) return { value: BigInt(i) }
+  return { value: -1n }
+}
 
 function wrapCall(
   node: CelNode,
@@ -236,6 +265,9 @@ function wrapCall(
       return handle(values, b, c)
     } catch (err) {
       const lib = libraryError(err, node)
+      const search =
+        lib?.code === 'no_matching_overload' ? listSearch(publicName, values) : undefined
+      if (search !== undefined) return search.value
       const summary = lib?.summary
       const message =
         lib && callMessage({ name: publicName, values, argumentNodes }, lib.code, summary ?? '')

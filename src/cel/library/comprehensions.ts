@@ -13,6 +13,7 @@ import type { CelNode } from '../ast.js'
 import { visitSyntax } from '../ast.js'
 import { celTypeName } from '../type-name.js'
 import { chargeLoopStep } from '../evaluate.js'
+import { goTypeNameOf } from '../go-type-names.js'
 
 /** The parts of cel-js's type checker, evaluator and contexts these macros use. */
 export interface MacroType {
@@ -113,7 +114,8 @@ export function rangeEntries(value: unknown): Array<[unknown, unknown]> {
       (value as Map<unknown, unknown>).get(k),
     ])
   if (typeof value === 'object' && value !== null) return Object.entries(value)
-  throw new Error('expression cannot be range of a comprehension (must be list, map, or dynamic)')
+  // interpreter/interpretable.go evalFold, two-variable form.
+  throw new Error(`unsupported comprehension range type: ${goTypeNameOf(value)}`)
 }
 
 function requireBool(chk: MacroChecker, node: CelNode, ctx: MacroContext, what: string): void {

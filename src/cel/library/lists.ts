@@ -6,7 +6,9 @@
  */
 import type { Environment } from '@marcbachmann/cel-js'
 import { chargeDeep, chargeWork } from '../evaluate.js'
+import { celTypeNameOf } from '../go-type-names.js'
 import { INTERNAL_PREFIX } from '../rename.js'
+import { compareTime, isDuration, isTimestamp } from './time-values.js'
 import { compareValues } from '../values.js'
 import { hashKey, meteredEquals } from './value-index.js'
 
@@ -32,12 +34,40 @@ function chargeOutput(size: number): void {
   chargeWork(size + CALL_COST + LIST_CREATE_BASE_COST)
 }
 
+const COMPARABLE: ReadonlySet<string> = new Set([
+  'bool',
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bytes',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+])
+
 function compare(a: unknown, b: unknown): number {
+  if ((isTimestamp(a) && isTimestamp(b)) || (isDuration(a) && isDuration(b))) {
+    return compareTime(a, b)
+  }
   try {
     return compareValues(a, b)
   } catch {
     throw new Error('no such overload: list elements are not comparable')
   }
+}
+
+/**
+ * ext/lists.go `sortListByAssociatedKeys`: the first element must be comparable and
+ * every element of its type.
+ */
+function sortList(list: readonly unknown[]): unknown[] {
+  if (list.length === 0) return []
+  const kind = celTypeNameOf(list[0])
+  if (!COMPARABLE.has(kind)) throw new Error('list elements must be comparable')
+  if (list.some((item) => celTypeNameOf(item) !== kind)) {
+    throw new Error('list elements must have the same type')
+  }
+  return [...list].sort(compare)
 }
 
 // Kubernetes charges isSorted, sum, min, max, indexOf, lastIndexOf and includes
@@ -163,7 +193,7 @@ export function registerLists(env: Environment): void {
     .registerFunction('list<A>.slice(int, int): list<A>', slice)
     .registerFunction('list<A>.sort(): list<A>', (l: unknown[]) => {
       chargeSelfCompare(l)
-      return [...l].sort(compare)
+      return sortList(l)
     })
     .registerType('ListsNamespace', ListsNamespace)
     .registerConstant('lists', 'ListsNamespace', new ListsNamespace())
