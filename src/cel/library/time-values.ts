@@ -87,7 +87,9 @@ export function durationOf(ns: bigint): Duration {
  * cel-go `string(duration)`: `strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"`, the
  * float64 seconds in plain decimal with the fewest digits that read back the same.
  */
-export function formatDuration(d: Duration): string {
+export function formatDuration(d: Duration | Date): string {
+  // cel-js types `duration + timestamp` as a duration; the value is the timestamp.
+  if (isTimestamp(d)) return formatTimestamp(d)
   const ns = durationNanos(d)
   const whole = ns / NS_PER_SECOND
   const seconds = Number(whole) + Number(ns - whole * NS_PER_SECOND) / 1e9
