@@ -56,7 +56,13 @@ function toTestKey(alg: AsymmetricAlg, kid: string, pair: KeyPair): TestKey {
   return { alg, kid, privateKey: pair.privateKey, publicJwk: { ...jwk, kid, use: 'sig', alg } }
 }
 
-/** The keys of `family` for `algorithms`, kid `<family>-<alg>`, generated once per process. */
+/**
+ * The keys of `family` for `algorithms`, kid `<family>-<alg>`, generated once
+ * per process. The six RSA algorithms of a family share one RSA key (each
+ * under its own kid, as a JWKS may list it): RSA key generation is most of a
+ * test file's set-up time, and a signature made for one of them never
+ * verifies as another (hash or padding differ).
+ */
 export function familyKeys(
   family: string,
   algorithms: readonly AsymmetricAlg[] = ALL_ALGS,
@@ -65,8 +71,9 @@ export function familyKeys(
   if (pairs === undefined) keyFamilies.set(family, (pairs = new Map()))
   const keys: Record<string, TestKey> = {}
   for (const alg of algorithms) {
-    let pair = pairs.get(alg)
-    if (pair === undefined) pairs.set(alg, (pair = generate(alg)))
+    const slot: AsymmetricAlg = alg.startsWith('ES') ? alg : 'RS256'
+    let pair = pairs.get(slot)
+    if (pair === undefined) pairs.set(slot, (pair = generate(slot)))
     keys[alg] = toTestKey(alg, `${family}-${alg}`, pair)
   }
   return keys
