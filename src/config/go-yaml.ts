@@ -5,7 +5,17 @@
  * path), plus the duplicate keys YAMLToJSONStrict reports as go-yaml's
  * two-line `yaml: unmarshal errors:`.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml'
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parse,
+  parseAllDocuments,
+  visit,
+} from 'yaml'
 import type { Document, Node as YamlNode, ScalarTag } from 'yaml'
 import { formatDouble } from '../go/format-double.js'
 import { goQuote } from '../go/quote.js'
@@ -72,6 +82,8 @@ export function goYamlToJson(bytes: Uint8Array, text: string): GoYamlResult {
   if (selfReference !== undefined)
     return fail(`yaml: anchor '${selfReference}' value contains itself`)
 
+  const decodeError = resolveScalars(doc)
+  if (decodeError !== undefined) return fail(decodeError)
   let value: unknown
   try {
     value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES })
@@ -135,29 +147,72 @@ function selfReferencingAnchor(doc: Document): string | undefined {
   return found
 }
 
+const CORE = 'tag:yaml.org,2002:'
+const shortTag = (tag: string): string =>
+  tag.startsWith(CORE) ? `!!${tag.slice(CORE.length)}` : tag
+
 /**
- * What stops the conversion after parsing, in go-yaml's order: a bad
- * `!!binary` (document order), a null map key, then a float JSON cannot carry
- * (encoding/json marshals maps in sorted key order).
+ * go-yaml's decoding of scalars, in document order: a bad `!!binary` fails,
+ * and an explicit `!!int`, `!!float` or `!!bool` must fit the value as go-yaml
+ * resolves it (`!!float 5` is the number 5, `!!int x` fails). Values are set
+ * on the nodes, so the JSON built next carries Go's.
+ */
+function resolveScalars(doc: Document): string | undefined {
+  let error: string | undefined
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value instanceof InvalidBinary) {
+        error = 'yaml: !!binary value contains invalid base64 data'
+        return visit.BREAK
+      }
+      const tag = node.tag
+      if (tag !== `${CORE}int` && tag !== `${CORE}float` && tag !== `${CORE}bool`) return undefined
+      const raw = String(node.source ?? node.value)
+      const resolved = implicitResolution(raw)
+      const fits = resolved.tag === tag || (tag === `${CORE}float` && resolved.tag === `${CORE}int`)
+      if (!fits) {
+        error = `yaml: cannot decode ${shortTag(resolved.tag)} \`${raw}\` as a ${shortTag(tag)}`
+        return visit.BREAK
+      }
+      node.value = resolved.value
+      return undefined
+    },
+  })
+  return error
+}
+
+const GO_YAML_INT = /^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/
+
+/** The tag and value go-yaml gives a plain scalar (YAML 1.1 resolution). */
+function implicitResolution(raw: string): { tag: string; value: unknown } {
+  let value: unknown
+  try {
+    value = parse(raw, { version: '1.1' })
+  } catch {
+    return { tag: `${CORE}str`, value: raw }
+  }
+  if (typeof value === 'number')
+    return { tag: GO_YAML_INT.test(raw) ? `${CORE}int` : `${CORE}float`, value }
+  if (typeof value === 'boolean') return { tag: `${CORE}bool`, value }
+  if (value === null) return { tag: `${CORE}null`, value }
+  if (value instanceof Date) return { tag: `${CORE}timestamp`, value: raw }
+  return { tag: `${CORE}str`, value: raw }
+}
+
+/**
+ * What stops the conversion after decoding, in go-yaml's order: a null map
+ * key, then a float JSON cannot carry (encoding/json marshals maps in sorted
+ * key order).
  */
 function firstInvalidValue(contents: unknown, value: unknown): string | undefined {
-  const binary = findInDocumentOrder(contents)
-  if (binary !== undefined) return binary
-  return unsupportedFloat(value)
+  return findInDocumentOrder(contents) ?? unsupportedFloat(value)
 }
 
 function findInDocumentOrder(node: unknown): string | undefined {
   if (node === null || typeof node !== 'object') return undefined
-  if (isScalar(node)) {
-    return node.value instanceof InvalidBinary
-      ? 'yaml: !!binary value contains invalid base64 data'
-      : undefined
-  }
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = pair.key
-      if (isScalar(key) && key.value instanceof InvalidBinary)
-        return 'yaml: !!binary value contains invalid base64 data'
       const inValue = findInDocumentOrder(pair.value)
       if (inValue !== undefined) return inValue
       if (key === null || (isScalar(key) && key.value === null)) {

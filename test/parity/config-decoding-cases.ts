@@ -96,6 +96,16 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     error: 'strict decoding error: unknown field "true"',
   },
   {
+    name: 'bool-tag-number',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: !!bool 1\n',
+    error: 'yaml: cannot decode !!int `1` as a !!bool',
+  },
+  {
+    name: 'bool-tag-yes',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: !!bool yes\n',
+    decodes: true,
+  },
+  {
     name: 'bool-yes',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: yes\n',
     decodes: true,
@@ -204,6 +214,17 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     error: 'yaml: line 2: did not find expected key',
   },
   {
+    name: 'float-tag-int',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: !!float 5\n',
+    error:
+      'json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.url of type string',
+  },
+  {
+    name: 'float-tag-word',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\nanonymous:\n  enabled: !!float yes\n',
+    error: 'yaml: cannot decode !!bool `yes` as a !!float',
+  },
+  {
     name: 'float-url',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: 1.5\n',
     error:
@@ -257,6 +278,17 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [1, true, 1.0]\n',
     error:
       'json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.audiences of type string',
+  },
+  {
+    name: 'int-tag-quoted',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: !!int "7"\n',
+    error:
+      'json: cannot unmarshal number into Go struct field Issuer.jwt.issuer.url of type string',
+  },
+  {
+    name: 'int-tag',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: !!int x\n',
+    error: 'yaml: cannot decode !!str `x` as a !!int',
   },
   {
     name: 'invalid-utf8-json',
