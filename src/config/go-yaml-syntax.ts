@@ -44,6 +44,8 @@ const MAPPINGS: readonly SyntaxMapping[] = [
   ),
   parser(/^A block sequence may not be used as an implicit map key/, 'did not find expected key'),
   parser(/^Unexpected flow-(seq|map)-end token/, 'did not find expected key'),
+  parser(/^Sequence item without - indicator/, 'did not find expected key'),
+  parser(/^Unexpected (scalar|tag|anchor) at node end/, 'did not find expected key'),
 ]
 
 /**
@@ -54,11 +56,26 @@ const MAPPINGS: readonly SyntaxMapping[] = [
 export function goYamlSyntaxError(errors: readonly YAMLError[], text: string): string {
   const [first] = errors
   if (first === undefined) return 'yaml: unknown problem parsing YAML content'
-  const firstLine = first.linePos?.[0].line ?? 0
+  // The parser fails on the token after its error; a scanner error up to that token comes first.
+  const token = nextToken(text, first.pos[0])
   const scannerFirst = isScannerError(first)
     ? undefined
-    : errors.find((e) => isScannerError(e) && (e.linePos?.[0].line ?? Infinity) <= firstLine + 1)
+    : errors.find((e) => isScannerError(e) && e.pos[0] <= token)
+  if (scannerFirst === undefined && !isScannerError(first)) {
+    // `- ` after a tag or anchor on the same line: libyaml's scanner refuses the entry.
+    const entry = /^((?:![^\s]*|&[^\s]+)[ \t]+)- /.exec(text.slice(token))
+    if (entry !== null)
+      return goYamlLine(
+        lineAt(text, token),
+        false,
+        'block sequence entries are not allowed in this context',
+      )
+  }
   return goYamlError(scannerFirst ?? first, text)
+}
+
+function lineAt(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length
 }
 
 function isScannerError(error: YAMLError): boolean {
@@ -80,6 +97,14 @@ function goYamlError(error: YAMLError, text: string): string {
     afterPlainScalar(text, error.pos[0])
   )
     mapped = scanner(/$/, TAB_VIOLATES)
+  if (
+    message.startsWith('Implicit map keys need to be followed by map values') &&
+    line !== undefined
+  ) {
+    const column = (error.linePos?.[0].col ?? 1) - 1
+    if (requiredKey(text.split('\n'), line - 1, column))
+      return goYamlLine(line + 1, false, "could not find expected ':'")
+  }
   if (error.code === 'MULTILINE_IMPLICIT_KEY' && line !== undefined) {
     // A key in a mapping already under way must find its `:` on its own line
     // (libyaml: a required simple key); any other multi-line scalar meets the
@@ -93,7 +118,48 @@ function goYamlError(error: YAMLError, text: string): string {
   if (mapped?.text.startsWith("did not find expected ','") === true && /[[{,]\s*$/.test(text))
     mapped = { match: /$/, text: 'did not find expected node content', parser: true }
   if (mapped === undefined) return `yaml: ${line === undefined ? '' : `line ${line}: `}${message}`
-  return goYamlLine(line, mapped.parser, mapped.text)
+  if (mapped.text === 'mapping values are not allowed in this context') {
+    // Reported at the `:` itself, which may sit on a later line of a multi-line scalar.
+    const colon = /:(?=[ \t\r\n]|$)/g
+    colon.lastIndex = error.pos[0]
+    const found = colon.exec(text)
+    return goYamlLine(found === null ? line : lineAt(text, found.index), false, mapped.text)
+  }
+  if (!mapped.parser) return goYamlLine(line, false, mapped.text)
+  // libyaml's parser names the token it could not place: the next one from here.
+  const token = nextToken(text, error.pos[0])
+  const tokenLine = lineAt(text, token)
+  if (mapped.text === 'did not find expected key' && sequenceEntryExpected(text, token))
+    return goYamlLine(tokenLine, true, "did not find expected '-' indicator")
+  return goYamlLine(Math.max(tokenLine, line ?? 0), true, mapped.text)
+}
+
+/** Offset of the first character at or after `offset` that is not blank, a line break or a comment. */
+function nextToken(text: string, offset: number): number {
+  let i = offset
+  while (i < text.length) {
+    const c = text[i]
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) {
+      const end = text.indexOf('\n', i)
+      i = end < 0 ? text.length : end
+    } else break
+  }
+  return i
+}
+
+/** Whether the token at `offset` starts a line right below a `- ` entry of the same column. */
+function sequenceEntryExpected(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1
+  const before = text.slice(lineStart, offset)
+  if (!/^ *$/.test(before)) return false
+  const lines = text.slice(0, lineStart).split('\n').reverse()
+  for (const previous of lines) {
+    if (/^\s*(#.*)?$/.test(previous)) continue
+    const indent = /^ */.exec(previous)?.[0].length ?? 0
+    return indent === before.length && previous.slice(indent).startsWith('- ')
+  }
+  return false
 }
 
 /** Whether the key at `column` of line `index` sits in a block mapping already started at that column. */
@@ -104,7 +170,8 @@ function requiredKey(lines: readonly string[], index: number, column: number): b
     if (/^\s*(#.*)?$/.test(previous)) continue
     const indent = /^ */.exec(previous)?.[0].length ?? 0
     if (indent < column) return false
-    if (indent === column) return !previous.slice(indent).startsWith('- ')
+    // A sequence at the key's own column is the value of an earlier key there.
+    if (indent === column && !previous.slice(indent).startsWith('- ')) return true
   }
   return false
 }

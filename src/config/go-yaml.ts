@@ -61,6 +61,8 @@ export function goYamlToJson(bytes: Uint8Array, text: string): GoYamlResult {
   // go-yaml reads the first document only; whatever follows is never looked at.
   const doc = parseAllDocuments(text, {
     version: '1.1',
+    // Problems become errors below; nothing goes to the process's warnings.
+    logLevel: 'silent',
     merge: true,
     uniqueKeys: false,
     lineCounter,
@@ -160,6 +162,13 @@ const shortTag = (tag: string): string =>
 function resolveScalars(doc: Document): string | undefined {
   let error: string | undefined
   visit(doc, {
+    Pair(_key, pair) {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        error = `yaml: invalid map key: ${goSharpV(pair.key.toJSON())}`
+        return visit.BREAK
+      }
+      return undefined
+    },
     Scalar(_key, node) {
       if (node.value instanceof InvalidBinary) {
         error = 'yaml: !!binary value contains invalid base64 data'
@@ -181,13 +190,27 @@ function resolveScalars(doc: Document): string | undefined {
   return error
 }
 
+/** Go's `%#v` of a value go-yaml decoded into interface{} (maps print with sorted keys). */
+function goSharpV(value: unknown): string {
+  if (value === null || value === undefined) return 'interface {}(nil)'
+  if (typeof value === 'string') return goQuote(value)
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : formatDouble(value)
+  if (typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) return `[]interface {}{${value.map(goSharpV).join(', ')}}`
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    compareBytes(a, b),
+  )
+  return `map[interface {}]interface {}{${entries.map(([k, v]) => `${goQuote(k)}:${goSharpV(v)}`).join(', ')}}`
+}
+
 const GO_YAML_INT = /^[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/
 
 /** The tag and value go-yaml gives a plain scalar (YAML 1.1 resolution). */
 function implicitResolution(raw: string): { tag: string; value: unknown } {
   let value: unknown
   try {
-    value = parse(raw, { version: '1.1' })
+    value = parse(raw, { version: '1.1', logLevel: 'silent' })
   } catch {
     return { tag: `${CORE}str`, value: raw }
   }

@@ -3,7 +3,9 @@
  * (loadAuthenticationConfigFromData: apimachinery's strict universal decoder,
  * sigs.k8s.io/yaml on go-yaml v2, sigs.k8s.io/json, encoding/json) answers
  * for each: the exact error text, or a successful decode. Transcribed from
- * the release's source and its tests.
+ * the release's source and its tests, and from running those same libraries
+ * (sigs.k8s.io/yaml v1.6.0, go-yaml v2.4.4, sigs.k8s.io/json) on each input;
+ * the `mutated-*` files are valid configurations with random edits.
  */
 
 /** One file: its content as text, or as hex bytes when it is not UTF-8 text. */
@@ -414,6 +416,12 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
       'couldn\'t get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }',
   },
   {
+    name: 'map-key',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n? {key: a, b: [1, x, true, ~, 1.5]}\n: 1\n',
+    error:
+      'yaml: invalid map key: map[interface {}]interface {}{"b":[]interface {}{1, "x", true, interface {}(nil), 1.5}, "key":"a"}',
+  },
+  {
     name: 'mapping-in-value',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: a: b\n',
     error: 'yaml: line 5: mapping values are not allowed in this context',
@@ -442,6 +450,77 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'multiline-key-in-new-mapping',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- claim:@ hd\n  requiredValue: x\n',
     error: 'yaml: line 5: mapping values are not allowed in this context',
+  },
+  {
+    name: 'mutated-strict-decoding-error-unknown-field-Q-unknown-fiel',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audie\tnces: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidati.infonRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {cl!!int aim: sub, prefix: \'oidc:\'}\n    groups:\n      expressio.infn: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userV.infalidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error:
+      'strict decoding error: unknown field "jwt[0].claimMappings.groups.expressio.infn", unknown field "jwt[0].claimMappings.username.cl!!int aim", unknown field "jwt[0].claimValidati.infonRules", unknown field "jwt[0].issuer.audie\\tnces", unknown field "jwt[0].userV.infalidationRules"',
+  },
+  {
+    name: 'mutated-strict-decoding-error-unknown-field-Q',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a!!int \n  userValid.infationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'strict decoding error: unknown field "jwt[0].userValid.infationRules"',
+  },
+  {
+    name: 'mutated-yaml-N-block-sequence-entries-are-not-allowed-in-t',
+    text: 'apiVersion: apiserver.co.infnfig.k8s.io/v1\nkind: Authenticat\tionConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny!!int \n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    !!int - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: line 16: block sequence entries are not allowed in this context',
+  },
+  {
+    name: 'mutated-yaml-N-could-not-find-expected',
+    text: 'apiVersion: apis\terver.config.k8s.io/v1\nkind:!!int  AuthenticationConfigu.infration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredVal.infue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: "yaml: line 3: could not find expected ':'",
+  },
+  {
+    name: 'mutated-yaml-N-did-not-find-expected-key',
+    text: 'apiVersion: apiserver.!!int conf!!int ig.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issu%YAML 1.1\ner:\n    url: https://a.example.com\n   !!int  audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: line 6: did not find expected key',
+  },
+  {
+    name: 'mutated-yaml-N-did-not-find-expected-or',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  .infclaimMappings:\n    username: {claim: sub, pr]efix: \'oidc:\'}\n !!int    groups:\n   .inf   expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: "yaml: line 11: did not find expected ',' or '}'",
+  },
+  {
+    name: 'mutated-yaml-N-found-a-tab-character-that-violates-indenta',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n \t claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: line 8: found a tab character that violates indentation',
+  },
+  {
+    name: 'mutated-yaml-N-found-character-that-cannot-start-any-token',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n\t    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key!!int : example.org/a\n   !!int    valueExpression: claims.a\n  userValidationRules:\n  \t- expr.infession: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: line 5: found character that cannot start any token',
+  },
+  {
+    name: 'mutated-yaml-N-mapping-values-are-not-allowed-in-this-cont',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njw{t:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claim\ts.groups\n    extra:\n    - key:.inf example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(!!int \'system:\')"\n    message: no\n',
+    error: 'yaml: line 17: mapping values are not allowed in this context',
+  },
+  {
+    name: 'mutated-yaml-cannot-decode-bool-no-as-a-int',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: Authenticat.infionConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: !!int no\n',
+    error: 'yaml: cannot decode !!bool `no` as a !!int',
+  },
+  {
+    name: 'mutated-yaml-cannot-decode-str-Authe-nticationConfiguratio',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: !!int Authe\tnticationConfiguration\njwt:\n- issuer:\n    url: https://a.exampl.infe.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims..infa\n  userValidation\tRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: cannot decode !!str `Authe\tnticationConfiguration` as a !!int',
+  },
+  {
+    name: 'mutated-yaml-cannot-decode-str-MatchAny-as-a-int',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.exa\tmple.com\n    audiences: [k, "x"]\n    audienceMatchPolicy: !!int MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: exampl\te.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: c!!int laims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n  - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: cannot decode !!str `MatchAny` as a !!int',
+  },
+  {
+    name: 'mutated-yaml-cannot-decode-str-x-as-a-int',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k,!!int  "x"]\n    audienceMatchPolicy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n  !!int     valueExpression: claims.a\n  userValidationRules:\n  - expression: \t"!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: cannot decode !!str `x` as a !!int',
+  },
+  {
+    name: 'mutated-yaml-found-character-that-cannot-start-any-token',
+    text: '\tapiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: https://a.example.com\n    audiences: [k, "x"]\n    audienceMatchPo!!int licy: MatchAny\n  claimValidationRules:\n  - claim: hd\n    requiredValue: example.com\n  claimMappings:\n    username: {claim: sub, prefix: \'oidc:\'}\n    groups:\n      expression: claims.groups\n    extra:\n    - key: example.org/a\n      valueExpression: claims.a\n  userValidationRules:\n!!int   - expression: "!user.username.startsWith(\'system:\')"\n    message: no\n',
+    error: 'yaml: found character that cannot start any token',
   },
   {
     name: 'nan',
@@ -512,6 +591,11 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'seq-in-map',
     text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n- issuer:\n    url: a\n  - b\n',
     error: 'yaml: line 5: did not find expected key',
+  },
+  {
+    name: 'seq-key',
+    text: 'apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\n[a, 2]: 1\n',
+    error: 'yaml: invalid map key: []interface {}{"a", 2}',
   },
   {
     name: 'seq-same-line',
