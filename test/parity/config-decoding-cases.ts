@@ -34,7 +34,7 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'apps-group',
     text: '{"apiVersion":"apps/v1alpha1","kind":"AuthenticationConfiguration"}',
     error:
-      'no kind "AuthenticationConfiguration" is registered for version "apps/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:427"',
+      'no kind "AuthenticationConfiguration" is registered for version "apps/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:872"',
   },
   {
     name: 'at-sign',
@@ -116,7 +116,7 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'core-v1',
     text: 'apiVersion: v1\nkind: AuthenticationConfiguration\n',
     error:
-      'no kind "AuthenticationConfiguration" is registered for version "v1" in scheme "pkg/kubeapiserver/options/authentication.go:427"',
+      'no kind "AuthenticationConfiguration" is registered for version "v1" in scheme "pkg/kubeapiserver/options/authentication.go:872"',
   },
   {
     name: 'crlf',
@@ -407,7 +407,7 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'legacy-group-authn',
     text: 'apiVersion: apiserver.k8s.io/v1alpha1\nkind: AuthenticationConfiguration\n',
     error:
-      'no kind "AuthenticationConfiguration" is registered for version "apiserver.k8s.io/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:427"',
+      'no kind "AuthenticationConfiguration" is registered for version "apiserver.k8s.io/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:872"',
   },
   {
     name: 'list-top',
@@ -606,7 +606,7 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'some-kind',
     text: '{"apiVersion":"apiserver.config.k8s.io/v1alpha1","kind":"SomeConfiguration"}',
     error:
-      'no kind "SomeConfiguration" is registered for version "apiserver.config.k8s.io/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:427"',
+      'no kind "SomeConfiguration" is registered for version "apiserver.config.k8s.io/v1alpha1" in scheme "pkg/kubeapiserver/options/authentication.go:872"',
   },
   {
     name: 'str-tag',
@@ -733,7 +733,7 @@ export const CONFIG_DECODING_CASES: readonly ConfigDecodingCase[] = [
     name: 'v99',
     text: '{"apiVersion":"apiserver.config.k8s.io/v99","kind":"AuthenticationConfiguration","authorizers":{"type":"Webhook"}}',
     error:
-      'no kind "AuthenticationConfiguration" is registered for version "apiserver.config.k8s.io/v99" in scheme "pkg/kubeapiserver/options/authentication.go:427"',
+      'no kind "AuthenticationConfiguration" is registered for version "apiserver.config.k8s.io/v99" in scheme "pkg/kubeapiserver/options/authentication.go:872"',
   },
   {
     name: 'yaml-kind-case',
