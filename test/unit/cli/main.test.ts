@@ -111,7 +111,9 @@ describe('runCli', () => {
     const c = capture()
     const path = join(dir, 'absent.yaml')
     expect(await runCli(['validate', '--authentication-config', path], c.io)).toBe(1)
-    expect(c.err()).toBe(`open ${path}: no such file or directory\n`)
+    expect(c.err()).toBe(
+      `failed to load authentication configuration from file ${JSON.stringify(path)}: open ${path}: no such file or directory\n`,
+    )
   })
 
   it('check: an empty token from stdin -> exit 1 without loading anything', async () => {
