@@ -30,6 +30,7 @@ export const RENAMED_METHODS: ReadonlySet<string> = new Set([
   'indexOf',
   'lastIndexOf',
   'substring',
+  'split',
   // Timestamp and duration accessors (library/time.ts).
   'getFullYear',
   'getMonth',

@@ -201,6 +201,11 @@ function noOverloadMessage(call: Call): string {
       if (pattern?.op === 'value') return NO_SUCH_OVERLOAD
       return isString(first) ? NO_SUCH_OVERLOAD : 'no such overload: matches'
     }
+    case 'find':
+    case 'findAll':
+      // Kubernetes' Find(All)RegexOptimization: a literal pattern makes a call that
+      // checks only the string, with cel-go's bare error.
+      return call.argumentNodes[0]?.op === 'value' ? NO_SUCH_OVERLOAD : genericNoOverload(call)
     case 'sort':
       return 'no such overload: sort'
     case 'flatten': {
@@ -208,7 +213,12 @@ function noOverloadMessage(call: Call): string {
       return `no such overload: ${celTypeStringOf(first)}.flatten(${depth})`
     }
   }
-  return `no such overload: ${name}(${values.map(celTypeNameOf).join(', ')})`
+  return genericNoOverload(call)
+}
+
+/** common/decls/decls.go `MaybeNoSuchOverload`: the function and the runtime type names. */
+function genericNoOverload(call: Call): string {
+  return `no such overload: ${call.name}(${call.values.map(celTypeNameOf).join(', ')})`
 }
 
 /**

@@ -217,6 +217,9 @@ describe('functions', () => {
       // A literal pattern is compiled into a call that only checks the string.
       { expr: "claims.n.matches('a')", error: 'no such overload' },
       { expr: 'claims.s.matches(claims.n)', error: 'no such overload' },
+      { expr: "claims.n.find('a')", error: 'no such overload' },
+      { expr: "claims.n.findAll('a', 2)", error: 'no such overload' },
+      { expr: 'claims.n.find(claims.s)', error: 'no such overload: find(double, string)' },
       // Declared with type guards off.
       { expr: "claims.n.contains('a')", error: 'no such overload' },
       { expr: 'claims.s.startsWith(claims.n)', error: 'no such overload' },
@@ -246,6 +249,11 @@ describe('functions', () => {
       { expr: 'claims.s.charAt(3)', value: '' },
       { expr: "'h😀llo'.indexOf('l')", value: 2n },
       { expr: "'h😀llo'.substring(1, 3)", value: '😀l' },
+      // Go's strings.SplitN: an empty separator splits between code points.
+      { expr: "'a😀b'.split('')", value: ['a', '😀', 'b'] },
+      { expr: "'a😀b'.split('', 2)", value: ['a', '😀b'] },
+      { expr: "'a,b,c'.split(',', 2)", value: ['a', 'b,c'] },
+      { expr: "'a,b,c'.split(',', 0)", value: [] },
       { expr: 'claims.l.filter(x, false).min()', error: 'min called on empty list' },
       { expr: 'claims.l.slice(1, 5)', error: 'cannot slice(1, 5), list is length 2' },
     ]),

@@ -62,6 +62,18 @@ function substring(s: string, start: bigint, end?: bigint): string {
   return chars.slice(Number(start), Number(end)).join('')
 }
 
+/**
+ * Go's `strings.SplitN` (n < 0: all; 0: none; else at most n parts, the last the rest);
+ * an empty separator splits between code points, as Go's `explode` does.
+ */
+function split(s: string, sep: string, n = -1n): string[] {
+  if (n === 0n) return []
+  const parts = sep === '' ? codePoints(s) : s.split(sep)
+  if (n < 0n || BigInt(parts.length) <= n) return parts
+  const head = parts.slice(0, Number(n) - 1)
+  return [...head, parts.slice(Number(n) - 1).join(sep)]
+}
+
 function charAt(s: string, index: bigint): string {
   const chars = codePoints(s)
   if (index < 0n || index > BigInt(chars.length)) {
@@ -264,6 +276,11 @@ export function registerStrings(env: Environment): void {
       substring(s, i),
     )
     .registerFunction(`string.${INTERNAL_PREFIX}substring(int, int): string`, substring)
+    .registerFunction(
+      `string.${INTERNAL_PREFIX}split(string): list<string>`,
+      (s: string, t: string) => split(s, t),
+    )
+    .registerFunction(`string.${INTERNAL_PREFIX}split(string, int): list<string>`, split)
     .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) =>
       replace(s, a, b, -1n),
     )
