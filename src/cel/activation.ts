@@ -55,12 +55,28 @@ function nestedGet(this: Map<unknown, unknown>, key: unknown): unknown {
 }
 
 /**
+ * Iterating over top-level `claims` yields the claim *values*, not the names: Kubernetes'
+ * lazy claims map (k8s.io/apiserver pkg/cel/lazy `iterator.Next`) returns `Get(name)` for
+ * each name, and `Get` un-escapes that name first, so a name holding an escape sequence
+ * is an error there (`no such key: <name>`). Upstream's order is Go's random map order;
+ * here it is the token's.
+ */
+function* claimValues(this: Map<string, unknown>): IterableIterator<unknown> {
+  for (const name of Map.prototype.keys.call(this) as IterableIterator<string>) {
+    const value = topLevelGet.call(this, name)
+    if (value === undefined) throw new CelEvaluationError(`no such key: ${name}`)
+    yield value
+  }
+}
+
+/**
  * A Map whose `get` un-escapes. It stays a plain `Map` (same constructor) so cel-js
  * treats it as a CEL map; only the instance's `get` is replaced.
  */
 function escapingMap<V>(entries: Iterable<[string, V]>, topLevel: boolean): Map<string, V> {
   const map = new Map<string, V>(entries)
   Object.defineProperty(map, 'get', { value: topLevel ? topLevelGet : nestedGet })
+  if (topLevel) Object.defineProperty(map, 'keys', { value: claimValues })
   return map
 }
 

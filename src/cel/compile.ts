@@ -3,15 +3,21 @@
  * (k8s.io/apiserver/pkg/authentication/cel/compile.go `CompileClaimsExpression`,
  * `CompileUserExpression`). The result evaluates per token with the runtime cost bound.
  */
-import type { CelNode, CelTypeDecl } from './ast.js'
+import type { CelNode } from './ast.js'
 import { position, visitSyntax } from './ast.js'
 import { activationContext } from './activation.js'
 import { checkerMessage } from './checker-message.js'
-import { celTypeName } from './type-name.js'
 import { celEnvironment } from './environment.js'
 import { evaluateBounded, instrumentCost } from './evaluate.js'
 import { rewriteHasOperands } from './has-operand.js'
+import { retypeClaimsIteration } from './claims-iteration.js'
+import type { CheckIssue } from './checker/infer.js'
+import { inferTypes } from './checker/infer.js'
+import { formatType } from './checker/go-type.js'
+import { homogeneousLiteralIssues } from './checker/homogeneous-literals.js'
 import {
+  OPTIONAL_ELEMENT,
+  OPTIONAL_ENTRY,
   expandOptionalElements,
   markOptionalElements,
   optionalElementMessage,
@@ -140,9 +146,9 @@ function firstBadRegexLiteral(
 }
 
 /** cel-go `ValidateRegexLiterals`: a literal that RE2 refuses is `invalid matches argument`. */
-function validateRegexArguments(nodes: readonly CelNode[]): void {
+function regexArgumentIssues(nodes: readonly CelNode[]): CheckIssue[] {
   const bad = firstBadRegexLiteral(nodes)
-  if (bad !== undefined) throw new CompileError('invalid matches argument', bad.node.start)
+  return bad === undefined ? [] : [{ message: 'invalid matches argument', at: bad.node.start }]
 }
 
 /**
@@ -152,72 +158,6 @@ function validateRegexArguments(nodes: readonly CelNode[]): void {
  */
 function compileRegexPatterns(nodes: readonly CelNode[]): string | undefined {
   return firstBadRegexLiteral(nodes)?.message
-}
-
-function compatible(a: CelTypeDecl, b: CelTypeDecl): boolean {
-  return (
-    a.name === b.name ||
-    a.hasDynType ||
-    b.hasDynType ||
-    a.hasPlaceholderType ||
-    b.hasPlaceholderType
-  )
-}
-
-/** cel-go's homogeneous aggregate literal rule: dyn mixes with anything, other types must agree. */
-function checkHomogeneous(root: CelNode): void {
-  visitSyntax(root, (node) => {
-    if (node.op !== 'list' && node.op !== 'map') return
-    const columns: CelNode[][] =
-      node.op === 'list'
-        ? [node.args as CelNode[]]
-        : [
-            (node.args as Array<[CelNode, CelNode]>).map((e) => e[0]),
-            (node.args as Array<[CelNode, CelNode]>).map((e) => e[1]),
-          ]
-    for (const elements of columns) {
-      let expected: CelTypeDecl | undefined
-      for (const element of elements) {
-        const type = element.checkedType
-        if (type === undefined) continue
-        if (expected === undefined || expected.hasDynType || expected.hasPlaceholderType) {
-          if (expected === undefined || !type.hasDynType) expected = type
-          continue
-        }
-        if (!compatible(expected, type)) {
-          throw new CompileError(
-            `expected type '${celTypeName(expected.name)}' but found '${celTypeName(type.name)}'`,
-            element.start,
-          )
-        }
-      }
-    }
-  })
-}
-
-/**
- * cel-go types `r.orValue(v)` as `v` when the optional's element type is unknown:
- * a `dyn` receiver, or an optional made by indexing (`[]`, `[?]`) into a `dyn` or
- * `optional(dyn)` value, where cel-go leaves the element a free type parameter that
- * `v` then binds. cel-js says `dyn` for all of these, which fails the `bool` check
- * of validation rules such as Kubernetes' own (oidc_test.go)
- * `claims[?"kubernetes.io"]["node"]["ip"].orValue(true)`. An optional with a known
- * element (`claims.?x`, `claims[?"x"]`: `optional(dyn)`) stays `dyn`, as in cel-go.
- */
-function orValueType(root: CelNode): string | undefined {
-  if (root.op !== 'rcall') return undefined
-  const [name, receiver, args] = root.args as [string, CelNode, CelNode[]]
-  const valueType = args[0]?.checkedType?.name
-  if (name !== 'orValue' || args.length !== 1 || valueType === undefined) return undefined
-  const receiverType = receiver.checkedType?.name
-  const unknownElement = (node: CelNode): boolean => {
-    if (node.op !== '[]' && node.op !== '[?]') return false
-    const operandType = (node.args as CelNode[])[0]?.checkedType?.name
-    return operandType === 'dyn' || operandType === 'optional<dyn>'
-  }
-  const free =
-    receiverType === 'dyn' || (receiverType === 'optional<dyn>' && unknownElement(receiver))
-  return free ? celTypeName(valueType) : undefined
 }
 
 function describe(
@@ -279,18 +219,26 @@ function compile<A extends ClaimsActivation | UserActivation>(
     return { ok: false, message: describe(expression, text, errorOffset(err)) }
   }
   const root = parsed.ast as unknown as CelNode
-  try {
-    validateRegexArguments(facts.regexArguments)
-    checkHomogeneous(root)
-  } catch (err) {
-    if (err instanceof CompileError)
-      return { ok: false, message: describe(expression, err.message, err.at) }
-    throw err
-  }
-  const staticType = orValueType(root) ?? celTypeName(checked.type ?? 'dyn')
+  const inference = inferTypes(root, {
+    kind,
+    optionalElement: OPTIONAL_ELEMENT,
+    optionalEntry: OPTIONAL_ENTRY,
+  })
+  // cel-go runs its AST validators only on an expression that type-checked; issues are
+  // listed in source order, of which the first is shown.
+  const [issue] =
+    inference.issues.length > 0
+      ? inference.issues
+      : [...homogeneousLiteralIssues(inference), ...regexArgumentIssues(facts.regexArguments)].sort(
+          (a, b) => a.at - b.at,
+        )
+  if (issue !== undefined)
+    return { ok: false, message: describe(expression, issue.message, issue.at, false) }
+  const staticType = formatType(inference.outputType)
   const programError = compileRegexPatterns(facts.regexPatterns)
   if (programError !== undefined)
     return { ok: false, message: programError, stage: 'program', staticType }
+  if (kind === 'claims') retypeClaimsIteration(root)
   instrumentCost(root)
   const compiled: CompiledExpression<A> = {
     expression,

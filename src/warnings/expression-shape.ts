@@ -1,7 +1,7 @@
 /**
  * The shape of what a claim-mapping expression yields: for a string result the
  * string, for a list result each element. Understood: string literals, `+`,
- * conditionals, list literals, `map` (its transform), `filter` (its input, less
+ * conditionals, list literals, `dyn(x)`, `map` (its transform), `filter` (its input, less
  * what a `!x.startsWith('...')` predicate drops), `orValue` and `format` on a
  * literal. Anything else may be any string.
  */
@@ -83,6 +83,11 @@ function callShape(
   vars: ReadonlyMap<string, Shape>,
 ): Shape {
   const { name, target, args } = node
+  // `dyn(x)` only changes x's static type (claims values are `any`, which no
+  // comprehension accepts).
+  if (target === undefined && name === 'dyn' && args.length === 1) {
+    return shapeOf(args[0] as SyntaxNode, vars)
+  }
   if (target === undefined) return ANY_STRING
   if (name === 'map' && (args.length === 2 || args.length === 3)) {
     const variable = args[0]

@@ -44,7 +44,7 @@ jwt:
 ${indented}
   claimMappings:
     username: {claim: sub, prefix: "oidc:"}
-    groups: {expression: 'claims.?groups.orValue([]).map(g, "oidc:" + g)'}
+    groups: {expression: 'dyn(claims.?groups.orValue([])).map(g, "oidc:" + g)'}
 `)
   ca = files.ca.certPem
   const [securePort, healthPort] = [await freePort(), await freePort()]

@@ -47,9 +47,9 @@ describe('orValue static type (cel-go type parameters)', () => {
     ['claims.flag.orValue(false)', { type: 'bool', error: expect.any(String) }],
     ['claims["kubernetes.io"]["node"][?"uid"].orValue("none")', { type: 'string', value: 'u1' }],
     ['claims["kubernetes.io"]["node"][?"ip"].orValue("none")', { type: 'string', value: 'none' }],
-    // Known element type dyn (map(string, dyn) lookups): stays dyn, as in cel-go.
-    ['claims.?missing.orValue(true)', { type: 'dyn', value: true }],
-    ['claims[?"missing"].orValue(true)', { type: 'dyn', value: true }],
+    // Known element type any (map(string, any) lookups): stays any, as in cel-go.
+    ['claims.?missing.orValue(true)', { type: 'any', value: true }],
+    ['claims[?"missing"].orValue(true)', { type: 'any', value: true }],
     ['claims.?missing.orValue(true) == true', { type: 'bool', value: true }],
   ])('%s', (expression, want) => {
     expect(run(expression)).toMatchObject(want)

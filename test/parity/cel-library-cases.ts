@@ -519,17 +519,17 @@ export const twoVariableCases: readonly LibraryCase[] = [
   },
   {
     name: 'claims: group index and value',
-    expr: "claims.groups.all(i, g, g.startsWith('team-') || i > 0)",
+    expr: "dyn(claims.groups).all(i, g, g.startsWith('team-') || i > 0)",
     want: true,
   },
   {
     name: 'claims: nested map entries',
-    expr: "claims.roles.exists(app, rs, app == 'billing' && 'admin' in rs)",
+    expr: "dyn(claims.roles).exists(app, rs, app == 'billing' && 'admin' in rs)",
     want: true,
   },
   {
     name: 'claims: flatten map to list',
-    expr: "claims.roles.transformList(app, rs, rs.map(r, app + ':' + r)).flatten()",
+    expr: "dyn(claims.roles).transformList(app, rs, rs.map(r, app + ':' + r)).flatten()",
     want: ['billing:admin', 'billing:viewer', 'hr:viewer'],
   },
   {
@@ -559,12 +559,12 @@ export const sortByCases: readonly LibraryCase[] = [
   },
   {
     name: 'sortBy claim field, stable on equal keys',
-    expr: 'claims.people.sortBy(p, p.age).map(p, p.name)',
+    expr: 'dyn(claims.people).sortBy(p, p.age).map(p, p.name)',
     want: ['c', 'b', 'a'],
   },
   {
     name: 'sortBy claims',
-    expr: 'claims.groups.sortBy(g, g)',
+    expr: 'dyn(claims.groups).sortBy(g, g)',
     want: ['platform', 'team-a', 'team-b'],
   },
   {

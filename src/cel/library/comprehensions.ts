@@ -108,11 +108,16 @@ export function rangeTypes(
 export function rangeEntries(value: unknown): Array<[unknown, unknown]> {
   if (Array.isArray(value)) return value.map((v, i): [unknown, unknown] => [BigInt(i), v])
   if (value instanceof Set) return [...value].map((v, i): [unknown, unknown] => [BigInt(i), v])
-  if (value instanceof Map)
-    return [...(value as Map<unknown, unknown>).keys()].map((k) => [
-      k,
-      (value as Map<unknown, unknown>).get(k),
-    ])
+  if (value instanceof Map) {
+    const map = value as Map<unknown, unknown>
+    // A key without a value only comes from iterating top-level `claims`, whose keys are
+    // its values (see activation.ts); cel-go's map folder then looks each one up.
+    return [...map.keys()].map((k): [unknown, unknown] => {
+      const v = map.get(k)
+      if (v !== undefined) return [k, v]
+      throw new Error(typeof k === 'string' ? `no such key: ${k}` : 'no such overload')
+    })
+  }
   if (typeof value === 'object' && value !== null) return Object.entries(value)
   // interpreter/interpretable.go evalFold, two-variable form.
   throw new Error(`unsupported comprehension range type: ${goTypeNameOf(value)}`)

@@ -12,13 +12,14 @@ function staticType(expr: string, kind: 'claims' | 'user' = 'claims'): string {
 
 describe('static types', () => {
   it.each([
-    { expr: 'claims.admin', want: 'dyn' },
+    { expr: 'claims.admin', want: 'any' },
     { expr: 'claims.admin == true', want: 'bool' },
-    { expr: 'claims.sub', want: 'dyn' },
+    { expr: 'claims.sub', want: 'any' },
     { expr: '"oidc:" + claims.sub', want: 'string' },
     { expr: 'has(claims.hd)', want: 'bool' },
-    { expr: 'claims.groups.map(g, "x:" + g)', want: 'list(string)' },
-    { expr: '[claims.a, "x"]', want: 'list(dyn)' },
+    { expr: 'dyn(claims.groups).map(g, "x:" + g)', want: 'list(string)' },
+    { expr: '[dyn(claims.a), dyn("x")]', want: 'list(dyn)' },
+    { expr: '[claims.a, claims.b]', want: 'list(any)' },
     { expr: 'claims.?email_verified.orValue(true) == true', want: 'bool' },
     { expr: '{"a": "b"}', want: 'map(string, string)' },
     { expr: 'url("https://x").getQuery()', want: 'map(string, list(string))' },
@@ -140,7 +141,7 @@ describe('email claim detection (validation.go hasSelectExp)', () => {
     { expr: '"x:" + claims.email.lowerAscii()', email: true, verified: false },
     { expr: '[claims.email][0]', email: true, verified: false },
     { expr: '{"k": claims.email}["k"]', email: true, verified: false },
-    { expr: 'claims.groups.map(g, claims.email + g)', email: true, verified: false },
+    { expr: 'dyn(claims.groups).map(g, claims.email + g)', email: true, verified: false },
     { expr: 'has(claims.email) ? "a" : "b"', email: true, verified: false },
     { expr: 'claims.email_verified == true', email: false, verified: true },
     { expr: 'claims.?email_verified.orValue(true) == true', email: false, verified: true },

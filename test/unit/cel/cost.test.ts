@@ -10,21 +10,24 @@ describe('runtime cost limit', () => {
   it.each([
     {
       name: 'nested all over 10k groups',
-      expr: 'claims.groups.all(a, claims.groups.all(b, a != b || true))',
+      expr: 'dyn(claims.groups).all(a, dyn(claims.groups).all(b, a != b || true))',
     },
     {
       name: 'nested exists that never matches',
-      expr: 'claims.groups.exists(a, claims.groups.exists(b, a + b == "none"))',
+      expr: 'dyn(claims.groups).exists(a, dyn(claims.groups).exists(b, a + b == "none"))',
     },
     {
       name: 'nested map building 1e8 strings',
-      expr: 'size(claims.groups.map(a, claims.groups.map(b, a + b))) > 0',
+      expr: 'size(dyn(claims.groups).map(a, dyn(claims.groups).map(b, a + b))) > 0',
     },
     {
       name: 'list membership inside a loop',
-      expr: 'claims.groups.all(a, a in claims.groups && !("zz" in claims.groups))',
+      expr: 'dyn(claims.groups).all(a, a in claims.groups && !("zz" in claims.groups))',
     },
-    { name: 'sets over a loop', expr: 'claims.groups.all(a, sets.contains(claims.groups, [a]))' },
+    {
+      name: 'sets over a loop',
+      expr: 'dyn(claims.groups).all(a, sets.contains(claims.groups, [a]))',
+    },
   ])('$name fails with the cost error', ({ expr }) => {
     const compiled = claimsExpr(expr)
     let caught: unknown
@@ -42,10 +45,14 @@ describe('runtime cost limit', () => {
   it.each([
     {
       name: 'single pass over 10k groups',
-      expr: 'claims.groups.exists(g, g == "group-9999")',
+      expr: 'dyn(claims.groups).exists(g, g == "group-9999")',
       want: true,
     },
-    { name: 'map over 10k groups', expr: 'size(claims.groups.map(g, "p:" + g))', want: 10000n },
+    {
+      name: 'map over 10k groups',
+      expr: 'size(dyn(claims.groups).map(g, "p:" + g))',
+      want: 10000n,
+    },
     { name: 'membership test', expr: '"group-5" in claims.groups', want: true },
     { name: 'large string operation', expr: 'claims.big.startsWith("aaa")', want: true },
   ])('$name stays within budget', ({ expr, want }) => {
@@ -53,13 +60,13 @@ describe('runtime cost limit', () => {
   })
 
   it('the budget resets for every evaluation', () => {
-    const compiled = claimsExpr('size(claims.groups.map(g, "p:" + g))')
+    const compiled = claimsExpr('size(dyn(claims.groups).map(g, "p:" + g))')
     for (let i = 0; i < 5; i++) expect(compiled.evaluate(hostile)).toBe(10000n)
   })
 
   it('a failed evaluation does not poison the next', () => {
     expect(() =>
-      claimsExpr('claims.groups.all(a, claims.groups.all(b, true))').evaluate(hostile),
+      claimsExpr('dyn(claims.groups).all(a, dyn(claims.groups).all(b, true))').evaluate(hostile),
     ).toThrow(/^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/)
     expect(claimsExpr('claims.sub').evaluate(hostile)).toBe('x')
   })
@@ -72,9 +79,9 @@ describe('evaluation time limit', () => {
       a: Array.from({ length: 3000 }, (_, i) => i),
       b: Array.from({ length: 300 }, (_, i) => i),
     })
-    expect(() => claimsExpr('claims.a.all(x, claims.b.all(y, true))').evaluate(wide)).toThrow(
-      /^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/,
-    )
+    expect(() =>
+      claimsExpr('dyn(claims.a).all(x, dyn(claims.b).all(y, true))').evaluate(wide),
+    ).toThrow(/^operation cancelled: (actual cost limit|evaluation time limit) exceeded$/)
   })
 })
 

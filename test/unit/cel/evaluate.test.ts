@@ -102,14 +102,22 @@ describe('claims evaluation', () => {
     { name: 'lowerAscii', expr: 'claims.email.lowerAscii()', want: 'jane@example.com' },
     { name: 'join', expr: 'claims.groups.join("|")', want: 'dev|ops' },
     { name: 'prefix concat', expr: '"oidc:" + claims.sub', want: 'oidc:u-1' },
-    { name: 'map over groups', expr: 'claims.groups.map(g, "g:" + g)', want: ['g:dev', 'g:ops'] },
+    {
+      name: 'map over groups',
+      expr: 'dyn(claims.groups).map(g, "g:" + g)',
+      want: ['g:dev', 'g:ops'],
+    },
     {
       name: 'nested map result becomes a plain object',
       expr: 'claims.kubernetes__dot__io',
       want: { namespace: 'team-a', 'a.b': 'nested-dot', my__tag__id: 'nested-literal' },
     },
     { name: 'map literal becomes a plain object', expr: '{"a": claims.sub}', want: { a: 'u-1' } },
-    { name: 'mixed dyn list literal is accepted', expr: '[claims.sub, "x"]', want: ['u-1', 'x'] },
+    {
+      name: 'list literal of dyn elements',
+      expr: '[dyn(claims.sub), dyn("x")]',
+      want: ['u-1', 'x'],
+    },
     {
       name: 'sets.equivalent ignores order',
       expr: 'sets.equivalent(claims.groups, ["ops", "dev"])',

@@ -56,8 +56,8 @@ describe('registered library functions', () => {
     ['claims.xs.indexOf("z")', -1n],
     // lists v3
     ['claims.xs.distinct()', ['b', 'a', 'c']],
-    ['[[1], [2, dyn([3])]].flatten()', [1n, 2n, [3n]]],
-    ['[[1], [2, dyn([3])]].flatten(2)', [1n, 2n, 3n]],
+    ['[[dyn(1)], [dyn(2), dyn([3])]].flatten()', [1n, 2n, [3n]]],
+    ['[[dyn(1)], [dyn(2), dyn([3])]].flatten(2)', [1n, 2n, 3n]],
     ['lists.range(3)', [0n, 1n, 2n]],
     ['claims.xs.reverse()', ['a', 'c', 'a', 'b']],
     ['claims.xs.slice(1, 3)', ['a', 'c']],

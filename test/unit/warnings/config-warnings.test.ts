@@ -84,7 +84,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
       'https://a.example.com',
       'k',
       `{username: {claim: sub, prefix: "a:"}, groups: {expression: "claims.groups + claims.roles"}}`,
-      `  claimValidationRules:\n  - {expression: "claims.groups.all(g, !g.startsWith('system:'))", message: reserved}\n`,
+      `  claimValidationRules:\n  - {expression: "dyn(claims.groups).all(g, !g.startsWith('system:'))", message: reserved}\n`,
     ),
     want: [['WARN_GROUPS_SYSTEM_PREFIX', 'jwt[0].claimMappings.groups']],
   },
@@ -137,7 +137,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
       'https://a.example.com',
       'k',
       `{username: {claim: sub, prefix: "a:"}, groups: {claim: roles, prefix: ""}}`,
-      `  claimValidationRules:\n  - {expression: "claims.roles.all(r, !r.startsWith('system:'))", message: reserved}\n`,
+      `  claimValidationRules:\n  - {expression: "dyn(claims.roles).all(r, !r.startsWith('system:'))", message: reserved}\n`,
     ),
     want: [],
   },
@@ -156,7 +156,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
     jwt: entry(
       'https://a.example.com',
       'k',
-      `{username: {claim: sub, prefix: "a:"}, groups: {expression: "claims.groups.map(g, 'a:' + g)"}}`,
+      `{username: {claim: sub, prefix: "a:"}, groups: {expression: "dyn(claims.groups).map(g, 'a:' + g)"}}`,
     ),
     want: [],
   },
@@ -165,7 +165,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
     jwt: entry(
       'https://a.example.com',
       'k',
-      `{username: {claim: sub, prefix: "a:"}, groups: {expression: "claims.groups.filter(g, !g.startsWith('system:'))"}}`,
+      `{username: {claim: sub, prefix: "a:"}, groups: {expression: "dyn(claims.groups).filter(g, !g.startsWith('system:'))"}}`,
     ),
     want: [],
   },
@@ -215,7 +215,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
       entry(
         'https://b.example.com',
         'kb',
-        `{username: {expression: "'b:' + claims.sub"}, groups: {expression: "claims.groups.map(g, 'b:' + g)"}}`,
+        `{username: {expression: "'b:' + claims.sub"}, groups: {expression: "dyn(claims.groups).map(g, 'b:' + g)"}}`,
       ),
     want: [],
   },
@@ -230,7 +230,7 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
       entry(
         'https://b.example.com',
         'kb',
-        `{username: {claim: sub, prefix: "b:"}, groups: {expression: "claims.groups.map(g, 'g:' + g)"}}`,
+        `{username: {claim: sub, prefix: "b:"}, groups: {expression: "dyn(claims.groups).map(g, 'g:' + g)"}}`,
       ),
     want: [['WARN_GROUPS_OVERLAP', 'jwt[1].claimMappings.groups']],
   },
