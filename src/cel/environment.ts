@@ -1,7 +1,7 @@
 /**
  * The two CEL environments of structured authentication, built once at module load
  * (k8s.io/apiserver/pkg/authentication/cel/compile.go `mustBuildEnvs`):
- * `claims` (map(string, dyn)) for claim validation rules and mappings, and
+ * `claims` for claim validation rules and mappings, and
  * `user` (kubernetes.UserInfo) for user validation rules.
  */
 import { Environment } from '@marcbachmann/cel-js'
@@ -60,8 +60,8 @@ function registerConversions(env: Environment): void {
 function base(): Environment {
   const env = new Environment({
     enableOptionalTypes: true,
-    // Homogeneity is checked by compile.ts with cel-go's rule (dyn mixes with anything);
-    // cel-js's own check rejects `[claims.a, 'x']`, which cel-go accepts.
+    // Homogeneity is checked by compile.ts with cel-go's validator over cel-go's types
+    // (checker/homogeneous-literals.ts).
     homogeneousAggregateLiterals: false,
     limits: LIMITS,
   })
@@ -87,6 +87,8 @@ function base(): Environment {
   return env
 }
 
+// Kubernetes declares `claims` as map(string, any); cel-js has no `any`, so it sees
+// map(string, dyn) and checker/infer.ts applies what cel-go's checker does with `any`.
 const claimsEnvironment = base().registerVariable('claims', 'map<string, dyn>')
 
 const userEnvironment = base()

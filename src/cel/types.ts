@@ -5,7 +5,7 @@
  * token against an activation built once per token.
  */
 
-/** Which variable an expression sees: `claims` (map(string, dyn)) or `user` (kubernetes.UserInfo). */
+/** Which variable an expression sees: `claims` (map(string, any)) or `user` (kubernetes.UserInfo). */
 export type CelEnvironmentKind = 'claims' | 'user'
 
 /** Claims converted for CEL once per token (see `toClaimsActivation`). Opaque to callers. */
@@ -20,7 +20,7 @@ export interface UserActivation {
 
 export interface CompiledExpression<A extends ClaimsActivation | UserActivation> {
   readonly expression: string
-  /** The static CEL result type as the checker inferred it (`bool`, `string`, `dyn`, `list(string)` ...). */
+  /** The static CEL result type as cel-go's checker infers it (`bool`, `string`, `any`, `dyn`, `list(string)` ...). */
   readonly staticType: string
   /**
    * Syntactic facts used by the email_verified rule (validation.go): whether the
