@@ -192,10 +192,11 @@ class Inferrer {
       }
       case '&&':
       case '||':
-        for (const a of node.args as CelNode[]) this.check(a)
+        // Operands must be assignable to bool, which binds a type parameter.
+        for (const a of node.args as CelNode[]) this.assign(this.check(a), BOOL)
         return BOOL
       case '!_':
-        this.check(node.args as CelNode)
+        this.assign(this.check(node.args as CelNode), BOOL)
         return BOOL
       case '-_':
         return this.resolveDeclared(node, [this.check(node.args as CelNode)], false)
@@ -423,27 +424,29 @@ class Inferrer {
       return this.scoped([[a0, v]], () => {
         const body = this.check(a1 as CelNode)
         if (name === 'map') return listOf(body)
-        if (name === 'filter') return listOf(v)
-        return BOOL
+        this.assign(body, BOOL)
+        return name === 'filter' ? listOf(v) : BOOL
       })
     }
     if (name === 'map' && args.length === 3) {
       const [v] = this.rangeTypes(rangeType, false, rangeAt)
       return this.scoped([[a0, v]], () => {
-        this.check(a1 as CelNode)
+        this.assign(this.check(a1 as CelNode), BOOL)
         return listOf(this.check(a2 as CelNode))
       })
     }
     if (args.length === 3 && TWO_VARIABLE_BOOL.has(name)) {
       const [k, v] = this.rangeTypes(rangeType, true, rangeAt)
-      this.scoped([[a0, k]], () => this.scoped([[a1, v]], () => this.check(a2 as CelNode)))
+      this.scoped([[a0, k]], () =>
+        this.scoped([[a1, v]], () => this.assign(this.check(a2 as CelNode), BOOL)),
+      )
       return BOOL
     }
     if (name === 'transformList' || name === 'transformMap' || name === 'transformMapEntry') {
       const [k, v] = this.rangeTypes(rangeType, true, rangeAt)
       const body = this.scoped([[a0, k]], () =>
         this.scoped([[a1, v]], () => {
-          if (a3 !== undefined) this.check(a2 as CelNode)
+          if (a3 !== undefined) this.assign(this.check(a2 as CelNode), BOOL)
           return this.check((a3 ?? a2) as CelNode)
         }),
       )
