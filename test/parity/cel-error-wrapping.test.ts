@@ -62,10 +62,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'groups: a non-iterable',
-    patch: mapping({ groups: { expression: 'claims.s.map(g, g)' } }),
+    patch: mapping({ groups: { expression: 'dyn(claims.s).map(g, g)' } }),
     reason: 'groups_mapping_failed',
     message:
-      "oidc: error evaluating group claim expression: expression 'claims.s.map(g, g)' resulted in error: got 'types.String', expected iterable type",
+      "oidc: error evaluating group claim expression: expression 'dyn(claims.s).map(g, g)' resulted in error: got 'types.String', expected iterable type",
   },
   {
     name: 'uid: sort of a non-list',

@@ -182,26 +182,35 @@ describe('selection and indexing (attributes.go, list.go)', () => {
 describe('comprehensions over a non-iterable (interpretable.go evalFold)', () => {
   it.each(
     table([
-      { expr: 'claims.s.exists(x, true)', error: "got 'types.String', expected iterable type" },
-      { expr: 'claims.n.all(x, true)', error: "got 'types.Double', expected iterable type" },
-      { expr: 'claims.b.map(x, x)', error: "got 'types.Bool', expected iterable type" },
-      { expr: 'claims.nul.filter(x, true)', error: "got 'types.Null', expected iterable type" },
-      { expr: 'claims.s.exists_one(x, true)', error: "got 'types.String', expected iterable type" },
       {
-        expr: 'claims.s.all(k, v, true)',
+        expr: 'dyn(claims.s).exists(x, true)',
+        error: "got 'types.String', expected iterable type",
+      },
+      { expr: 'dyn(claims.n).all(x, true)', error: "got 'types.Double', expected iterable type" },
+      { expr: 'dyn(claims.b).map(x, x)', error: "got 'types.Bool', expected iterable type" },
+      {
+        expr: 'dyn(claims.nul).filter(x, true)',
+        error: "got 'types.Null', expected iterable type",
+      },
+      {
+        expr: 'dyn(claims.s).exists_one(x, true)',
+        error: "got 'types.String', expected iterable type",
+      },
+      {
+        expr: 'dyn(claims.s).all(k, v, true)',
         error: 'unsupported comprehension range type: types.String',
       },
       {
-        expr: 'claims.n.exists(k, v, true)',
+        expr: 'dyn(claims.n).exists(k, v, true)',
         error: 'unsupported comprehension range type: types.Double',
       },
       // Step errors: kept by all/exists unless another element decides the result.
       {
-        expr: 'claims.l.exists(x, int(x) > 0)',
+        expr: 'dyn(claims.l).exists(x, int(x) > 0)',
         error: "type conversion error from 'string' to 'int'",
       },
-      { expr: 'claims.l.exists(x, int(x) > 0 || true)', value: true },
-      { expr: 'claims.l.all(x, x.size() > claims.s)', error: 'no such overload' },
+      { expr: 'dyn(claims.l).exists(x, int(x) > 0 || true)', value: true },
+      { expr: 'dyn(claims.l).all(x, x.size() > claims.s)', error: 'no such overload' },
     ]),
   )('%s', (_expr, row) => expectRow(row))
 })
@@ -234,8 +243,8 @@ describe('functions', () => {
       { expr: 'claims.l.sum()', error: 'no such overload: sum(list)' },
       { expr: 'claims.s.getFullYear()', error: 'no such overload: getFullYear(string)' },
       { expr: "[claims.n].join(',')", error: 'no such overload: join(list, string)' },
-      { expr: "['a', claims.n].join(',')", error: 'join: invalid input: 3' },
-      { expr: '[claims.s, 1].sort()', error: 'list elements must have the same type' },
+      { expr: "[dyn('a'), dyn(claims.n)].join(',')", error: 'join: invalid input: 3' },
+      { expr: '[dyn(claims.s), dyn(1)].sort()', error: 'list elements must have the same type' },
       { expr: '[claims.m].sort()', error: 'list elements must be comparable' },
       // ext/strings.go bounds, in code points.
       { expr: 'claims.s.substring(10)', error: 'index out of range: 10' },
@@ -254,7 +263,7 @@ describe('functions', () => {
       { expr: "'a😀b'.split('', 2)", value: ['a', '😀b'] },
       { expr: "'a,b,c'.split(',', 2)", value: ['a', 'b,c'] },
       { expr: "'a,b,c'.split(',', 0)", value: [] },
-      { expr: 'claims.l.filter(x, false).min()', error: 'min called on empty list' },
+      { expr: 'dyn(claims.l).filter(x, false).min()', error: 'min called on empty list' },
       { expr: 'claims.l.slice(1, 5)', error: 'cannot slice(1, 5), list is length 2' },
     ]),
   )('%s', (_expr, row) => expectRow(row))
@@ -263,7 +272,7 @@ describe('functions', () => {
 describe('the cost limit (interpreter/runtimecost.go)', () => {
   it('a comprehension that would exceed the per-call limit is cancelled', () => {
     expectRow({
-      expr: 'size(claims.many.map(a, claims.long + a)) > 0',
+      expr: 'size(dyn(claims.many).map(a, claims.long + a)) > 0',
       error: 'operation cancelled: actual cost limit exceeded',
     })
   })
