@@ -40,6 +40,8 @@ export interface FakeApiServer {
   watchEvents: number
   /** Bytes the download endpoint sends. */
   downloadBytes: number
+  /** Bytes the download endpoint has handed to its socket so far. */
+  readonly downloadSentBytes: number
   stop(): Promise<void>
 }
 
@@ -151,7 +153,7 @@ export async function startFakeApiServer(ca: CertificateAuthority): Promise<Fake
     handleProtocols: (protocols) =>
       protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false,
   })
-  const state = { down: false, watchEvents: 3, downloadBytes: 0 }
+  const state = { down: false, watchEvents: 3, downloadBytes: 0, downloadSentBytes: 0 }
 
   function record(req: IncomingMessage, upgrade: boolean): RecordedRequest {
     const r: RecordedRequest = {
@@ -235,6 +237,7 @@ export async function startFakeApiServer(ca: CertificateAuthority): Promise<Fake
         while (left > 0) {
           const n = Math.min(left, chunk.length)
           left -= n
+          state.downloadSentBytes += n
           if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
             res.once('drain', pump)
             return
@@ -335,6 +338,9 @@ export async function startFakeApiServer(ca: CertificateAuthority): Promise<Fake
     },
     set watchEvents(n: number) {
       state.watchEvents = n
+    },
+    get downloadSentBytes() {
+      return state.downloadSentBytes
     },
     get downloadBytes() {
       return state.downloadBytes
