@@ -31,6 +31,8 @@ const INTEGER_OVERFLOW = 'integer overflow'
 
 type Trait = (v: unknown) => boolean
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null
+
 const isInt = (v: unknown): boolean => typeof v === 'bigint'
 const isUint = (v: unknown): boolean => v instanceof UnsignedInt
 const isDouble = (v: unknown): boolean => typeof v === 'number'
@@ -97,8 +99,10 @@ type BinaryHandle = (left: unknown, right: unknown, ast: unknown, ev: unknown) =
 function wrapBinary(node: CelNode, handle: BinaryHandle): BinaryHandle {
   const op = node.op
   return (left, right, ast, ev) => {
-    const time = timeOperation(op, left, right)
-    if (time !== undefined) return time.value
+    if (isObject(left) && isObject(right)) {
+      const time = timeOperation(op, left, right)
+      if (time !== undefined) return time.value
+    }
     if (op === '%' && left === MIN_INT64 && right === -1n)
       throw new GoRuntimeError(INTEGER_OVERFLOW)
     let result: unknown
