@@ -70,6 +70,13 @@ describe('claims: map(string, any)', () => {
     ['true ? dyn(1) : claims.a', 'accepted: any'],
     ['claims[?"kubernetes.io"]["node"]["ip"].orValue(true)', 'accepted: bool'],
     ['"%s".format([claims.a, 1])', 'accepted: string'],
+    // Type identifiers and `type(x)` are `type(T)`.
+    ['[int, string]', "ERROR: <input>:1:7: expected type 'type(int)' but found 'type(string)'"],
+    [
+      "[type(1), type('a')]",
+      "ERROR: <input>:1:15: expected type 'type(int)' but found 'type(string)'",
+    ],
+    ['[type(1), int]', 'accepted: list(type(int))'],
   ])('%s', (expression, want) => {
     expect(outcome(compileClaimsExpression(expression))).toBe(want)
   })

@@ -124,6 +124,27 @@ const CONDITIONAL: (p: (n: string) => GoType) => [GoType[], GoType] = (p) => [
 const ONE_VARIABLE_BOOL: ReadonlySet<string> = new Set(['all', 'exists', 'exists_one'])
 const TWO_VARIABLE_BOOL: ReadonlySet<string> = new Set(['all', 'exists', 'existsOne', 'exists_one'])
 
+/** The standard type identifiers, typed `type(T)` as cel-go's standard library declares them. */
+const TYPE_IDENTIFIERS: Readonly<Record<string, GoType>> = {
+  bool: BOOL,
+  bytes: { kind: 'primitive', name: 'bytes' },
+  double: { kind: 'primitive', name: 'double' },
+  int: INT,
+  string: STRING,
+  uint: { kind: 'primitive', name: 'uint' },
+  list: listOf(DYN),
+  map: mapOf(DYN, DYN),
+  null_type: { kind: 'null' },
+  type: { kind: 'type' },
+}
+
+function typeIdentifier(node: CelNode): GoType | undefined {
+  const t = TYPE_IDENTIFIERS[node.args as string]
+  return t === undefined || node.checkedType?.name !== 'type'
+    ? undefined
+    : { kind: 'type', param: t }
+}
+
 class Inferrer {
   private m = new Substitutions()
   private readonly types = new Map<CelNode, GoType>()
@@ -176,7 +197,7 @@ class Inferrer {
   private compute(node: CelNode): GoType {
     switch (node.op) {
       case 'id':
-        return this.lookup(node.args as string) ?? this.celJsType(node)
+        return this.lookup(node.args as string) ?? typeIdentifier(node) ?? this.celJsType(node)
       case '.':
       case '.?':
         return this.select(node)
@@ -316,6 +337,10 @@ class Inferrer {
     const types = args.map((a) => this.check(a))
     if (name === this.options.optionalElement || name === this.options.optionalEntry) {
       return types[0] ?? DYN
+    }
+    // cel-go's `type` overload is (A) -> type(A).
+    if (name === 'type' && types.length === 1 && types[0] !== undefined) {
+      return { kind: 'type', param: types[0] }
     }
     return this.resolveDeclared(node, types, false)
   }
