@@ -70,13 +70,28 @@ function* claimValues(this: Map<string, unknown>): IterableIterator<unknown> {
 }
 
 /**
+ * The top-level claims maps. Kubernetes' lazy claims map has the indexer, field-tester
+ * and iterable traits only (pkg/cel/lazy `NewMapValue`), so `in` and `size()` on it
+ * fail at run time there; `runtime-errors.ts` asks this to do the same.
+ */
+const claimsRoots = new WeakSet<object>()
+
+/** Whether `value` is the top-level `claims` map of some activation. */
+export function isClaimsRoot(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && claimsRoots.has(value)
+}
+
+/**
  * A Map whose `get` un-escapes. It stays a plain `Map` (same constructor) so cel-js
  * treats it as a CEL map; only the instance's `get` is replaced.
  */
 function escapingMap<V>(entries: Iterable<[string, V]>, topLevel: boolean): Map<string, V> {
   const map = new Map<string, V>(entries)
   Object.defineProperty(map, 'get', { value: topLevel ? topLevelGet : nestedGet })
-  if (topLevel) Object.defineProperty(map, 'keys', { value: claimValues })
+  if (topLevel) {
+    Object.defineProperty(map, 'keys', { value: claimValues })
+    claimsRoots.add(map)
+  }
   return map
 }
 

@@ -19,6 +19,7 @@ import { celTypeNameOf, celTypeStringOf, goTypeNameOf, goValueText } from './go-
 import { OPTIONAL_ELEMENT, OPTIONAL_ENTRY } from './optional-elements.js'
 import { publicNames } from './rename.js'
 import { celEquals } from './values.js'
+import { isClaimsRoot } from './activation.js'
 import { isDuration } from './library/time-values.js'
 import { negateDuration, timeOperation } from './library/time-operators.js'
 
@@ -105,6 +106,8 @@ function wrapBinary(node: CelNode, handle: BinaryHandle): BinaryHandle {
     }
     if (op === '%' && left === MIN_INT64 && right === -1n)
       throw new GoRuntimeError(INTEGER_OVERFLOW)
+    // stdlib inAggregate: the lazy claims map has no container trait.
+    if (op === 'in' && isClaimsRoot(right)) throw new GoRuntimeError(NO_SUCH_OVERLOAD)
     let result: unknown
     try {
       result = handle(left, right, ast, ev)
@@ -275,6 +278,9 @@ function wrapCall(
 ): CallHandle {
   const publicName = publicNames(name)
   return (values, b, c) => {
+    // The lazy claims map has no sizer trait: evalUnary's "no such overload: size".
+    if (publicName === 'size' && values.length === 1 && isClaimsRoot(values[0]))
+      throw new GoRuntimeError('no such overload: size')
     try {
       return handle(values, b, c)
     } catch (err) {

@@ -11,6 +11,7 @@ import type {
   CompiledPrefixedMapping,
 } from '../config/compiled.js'
 import { knownCiIssuer } from './ci-issuers.js'
+import { claimsMapOperationWarnings } from './claims-map-operations.js'
 import { rulesPin } from './ci-pinning.js'
 import { claimAccessed, referencedClaims } from './claim-references.js'
 import { inertFieldWarning } from './inert-fields.js'
@@ -53,6 +54,7 @@ export function configWarnings(
       username: mappingShape(username),
       groups: groups === undefined ? undefined : mappingShape(groups),
     }
+    warnings.push(...claimsMapOperationWarnings(entry.source, path))
     warnings.push(...ciWarnings(entry, path))
     warnings.push(...systemPrefixWarnings(shapes))
     warnings.push(...audienceWarnings(entry, path, audiences))

@@ -15,6 +15,7 @@ export const WARNING_CODES = [
   'WARN_ANONYMOUS_NO_EFFECT',
   'WARN_EGRESS_SELECTOR_NO_EFFECT',
   'WARN_REVOCATION_ISSUER_UNKNOWN',
+  'WARN_CLAIMS_MAP_OPERATION',
 ] as const
 export type WarningCode = (typeof WARNING_CODES)[number]
 

@@ -4,8 +4,9 @@
  * returns `Get(name)` for each claim name, so a comprehension over `claims` sees the
  * claim values, not the names; `Get` un-escapes the name first, so a name holding an
  * escape sequence is `no such key: <name>`. A two-variable comprehension looks each
- * yielded value up again (cel-go common/types/map.go `interopFoldableMap.Fold`). Each row
- * is an expression, a token's claims and kube's result.
+ * yielded value up again (cel-go common/types/map.go `interopFoldableMap.Fold`). The map
+ * supports neither `in` nor `size()`. Each row is an expression, a token's claims and
+ * kube's result.
  */
 import { describe, expect, it } from '@jest/globals'
 import { evalClaims } from '../unit/cel/helpers.js'
@@ -21,7 +22,7 @@ describe('a comprehension over claims ranges over the claim values', () => {
     ["claims.map(v, v == 'u-1')", token, [true, false, false]],
     ["claims.exists_one(v, v == 'u-1')", token, true],
     // Lookups are not affected.
-    ["'jti' in claims && has(claims.jti) && size(claims) == 3", token, true],
+    ["has(claims.jti) && claims[?'jti'].hasValue() && claims['jti'] == 'j-1'", token, true],
   ])('%s', (expression, claims, want) => {
     expect(evalClaims(expression, claims)).toEqual(want)
   })
@@ -35,6 +36,29 @@ describe('a comprehension over claims ranges over the claim values', () => {
     ['claims.all(k, v, true)', { n: 1 }, 'no such overload'],
   ])('%s with %j fails: %s', (expression, claims, error) => {
     expect(evalClaims(expression, claims)).toEqual({ error, name: 'CelEvaluationError' })
+  })
+
+  // The lazy map has the indexer, field-tester and iterable traits only
+  // (lazy.go NewMapValue): no container trait for `in` (stdlib inAggregate), no sizer
+  // for `size` (evalUnary's trait check).
+  it.each([
+    ["'jti' in claims", 'no such overload'],
+    ["'nope' in claims", 'no such overload'],
+    ["'kubernetes__dot__io' in claims", 'no such overload'],
+    ["'jti' in dyn(claims)", 'no such overload'],
+    ['size(claims)', 'no such overload: size'],
+    ['claims.size()', 'no such overload: size'],
+    ['size(dyn(claims)) > 0', 'no such overload: size'],
+  ])('%s fails: %s', (expression, error) => {
+    expect(evalClaims(expression, token)).toEqual({ error, name: 'CelEvaluationError' })
+  })
+
+  it.each([
+    ["'sub' in claims.nested", { nested: { sub: 1 } }, true],
+    ['size(claims.nested)', { nested: { a: 1, b: 2 } }, 2n],
+    ['!has(claims._claim_names) || !has(claims._claim_names.groups)', { sub: 'x' }, true],
+  ])('nested objects are ordinary maps: %s', (expression, claims, want) => {
+    expect(evalClaims(expression, claims)).toEqual(want)
   })
 
   it('a value that is itself a claim name finds that claim', () => {

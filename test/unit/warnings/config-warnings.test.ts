@@ -319,6 +319,38 @@ const cases: Array<{ name: string; jwt: string; want: Array<[string, string]> }>
     ),
     want: [],
   },
+  {
+    name: "'x' in claims in a claim rule",
+    jwt: entry(
+      'https://a.example.com',
+      'k',
+      PREFIXED,
+      `  claimValidationRules:\n  - {claim: hd, requiredValue: x}\n  - {expression: "'jti' in claims"}\n`,
+    ),
+    want: [['WARN_CLAIMS_MAP_OPERATION', 'jwt[0].claimValidationRules[1].expression']],
+  },
+  {
+    name: 'size(claims) and dyn(claims).size() in mappings',
+    jwt: entry(
+      'https://a.example.com',
+      'k',
+      `{username: {expression: "size(claims) > 2 ? 'a:' + claims.sub : 'a:x'"}, uid: {expression: "string(dyn(claims).size())"}, extra: [{key: "example.com/k", valueExpression: "'k' in dyn(claims) ? 'y' : 'n'"}]}`,
+    ),
+    want: [
+      ['WARN_CLAIMS_MAP_OPERATION', 'jwt[0].claimMappings.username.expression'],
+      ['WARN_CLAIMS_MAP_OPERATION', 'jwt[0].claimMappings.uid.expression'],
+      ['WARN_CLAIMS_MAP_OPERATION', 'jwt[0].claimMappings.extra[0].valueExpression'],
+    ],
+  },
+  {
+    name: 'in and size on nested objects, has() and optional index on claims: none',
+    jwt: entry(
+      'https://a.example.com',
+      'k',
+      `{username: {expression: "'a:' + claims.sub"}, groups: {expression: "'g' in claims.nested && size(claims.nested) > 0 && has(claims.x) && claims[?'y'].hasValue() ? ['a:g'] : []"}}`,
+    ),
+    want: [],
+  },
 ]
 
 describe('configWarnings', () => {
