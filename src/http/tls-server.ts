@@ -144,13 +144,15 @@ export class InFlight {
 }
 
 /**
- * Stops accepting, lets requests in flight finish for up to `graceMs`, then
- * drops whatever connections remain. Resolves once the server is closed.
+ * Stops accepting, lets the work in flight finish for up to `graceMs`, then
+ * drops whatever connections remain (and runs `dropRest` for anything else
+ * still open, such as upgraded tunnels). Resolves once the server is closed.
  */
 export async function closeGracefully(
   server: https.Server | import('node:http').Server,
-  inFlight: InFlight,
+  inFlight: { idle(): Promise<unknown> },
   graceMs: number,
+  dropRest?: () => void,
 ): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()))
   server.closeIdleConnections()
@@ -163,5 +165,6 @@ export async function closeGracefully(
   ])
   clearTimeout(timer)
   server.closeAllConnections()
+  dropRest?.()
   await closed
 }

@@ -7,7 +7,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.js'
-import { createTlsServer, InFlight, listen, type TlsMaterial } from '../http/tls-server.js'
+import {
+  closeGracefully,
+  createTlsServer,
+  InFlight,
+  listen,
+  type TlsMaterial,
+} from '../http/tls-server.js'
 import type { TokenReviewer } from '../http/token-reviewer.js'
 import { admitRequest } from './admit-request.js'
 import { forwardRequest } from './forward-request.js'
@@ -117,19 +123,12 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
     },
     async close(graceMs) {
       shuttingDown = true
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([
-        Promise.all([inFlight.idle(), tunnels.idle()]),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, graceMs)
-        }),
-      ])
-      clearTimeout(timer)
-      server.closeAllConnections()
-      tunnels.destroyAll()
-      await closed
+      await closeGracefully(
+        server,
+        { idle: () => Promise.all([inFlight.idle(), tunnels.idle()]) },
+        graceMs,
+        () => tunnels.destroyAll(),
+      )
       listening = false
     },
   }
