@@ -83,6 +83,24 @@ function baselineUsers(
 }
 
 /**
+ * Whether some user the rules all accept (a baseline) is refused by at least one
+ * rule in every variant `probes` makes of it.
+ */
+function rulesRefuseEveryProbe(
+  rules: readonly CompiledUserValidationRule[],
+  username: StringShape,
+  groups: StringShape | undefined,
+  probes: (base: CelUserInput) => CelUserInput[],
+): boolean {
+  if (rules.length === 0) return false
+  return baselineUsers(rules, username, groups).some(
+    (base) =>
+      rules.every((r) => userAccepted(r, base)) &&
+      probes(base).every((probe) => rules.some((r) => !userAccepted(r, probe))),
+  )
+}
+
+/**
  * Whether userValidationRules refuse every `system:` username: some user they
  * all accept is refused once its username is any of the probes.
  */
@@ -91,13 +109,8 @@ export function userRulesExcludeSystemUsernames(
   username: StringShape,
   groups: StringShape | undefined,
 ): boolean {
-  if (rules.length === 0) return false
-  return baselineUsers(rules, username, groups).some(
-    (base) =>
-      rules.every((r) => userAccepted(r, base)) &&
-      SYSTEM_USERNAME_PROBES.every((name) =>
-        rules.some((r) => !userAccepted(r, { ...base, username: name })),
-      ),
+  return rulesRefuseEveryProbe(rules, username, groups, (base) =>
+    SYSTEM_USERNAME_PROBES.map((name) => ({ ...base, username: name })),
   )
 }
 
@@ -107,13 +120,8 @@ export function userRulesExcludeSystemGroups(
   username: StringShape,
   groups: StringShape | undefined,
 ): boolean {
-  if (rules.length === 0) return false
-  return baselineUsers(rules, username, groups).some(
-    (base) =>
-      rules.every((r) => userAccepted(r, base)) &&
-      SYSTEM_GROUP_PROBES.every((group) =>
-        rules.some((r) => !userAccepted(r, { ...base, groups: [...(base.groups ?? []), group] })),
-      ),
+  return rulesRefuseEveryProbe(rules, username, groups, (base) =>
+    SYSTEM_GROUP_PROBES.map((group) => ({ ...base, groups: [...(base.groups ?? []), group] })),
   )
 }
 
