@@ -143,6 +143,17 @@ export class InFlight {
   }
 }
 
+/** A secure port's server as its owner drives it: start, state, graceful close. */
+export interface SecureServer {
+  readonly server: https.Server
+  /** Resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>
+  readonly listening: boolean
+  readonly shuttingDown: boolean
+  /** Stops accepting, waits up to `graceMs` for work in flight, then closes. */
+  close(graceMs: number): Promise<void>
+}
+
 /**
  * Stops accepting, lets the work in flight finish for up to `graceMs`, then
  * drops whatever connections remain (and runs `dropRest` for anything else

@@ -2,7 +2,6 @@
  * The secure port assembled: lean review handler, express app for the rest,
  * helmet headers, in-flight tracking and the TLS server.
  */
-import type https from 'node:https'
 import type { Logger } from '../log/logger.js'
 import type { TokenReviewer } from './token-reviewer.js'
 import {
@@ -18,6 +17,7 @@ import {
   createTlsServer,
   InFlight,
   listen,
+  type SecureServer,
   type TlsMaterial,
 } from './tls-server.js'
 
@@ -30,15 +30,8 @@ export interface WebhookServerOptions extends RequestHooks {
   readonly securityHeaders?: SecurityHeaders
 }
 
-export interface WebhookServer {
-  readonly server: https.Server
+export interface WebhookServer extends SecureServer {
   readonly securityHeaders: SecurityHeaders
-  /** Resolves with the bound port. */
-  listen(port: number, host: string): Promise<number>
-  readonly listening: boolean
-  readonly shuttingDown: boolean
-  /** Stops accepting, waits up to `graceMs` for reviews in flight, then closes. */
-  close(graceMs: number): Promise<void>
 }
 
 let processSecurityHeaders: SecurityHeaders | undefined

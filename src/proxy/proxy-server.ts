@@ -12,6 +12,7 @@ import {
   createTlsServer,
   InFlight,
   listen,
+  type SecureServer,
   type TlsMaterial,
 } from '../http/tls-server.js'
 import type { TokenReviewer } from '../http/token-reviewer.js'
@@ -20,7 +21,6 @@ import { forwardRequest } from './forward-request.js'
 import { forwardUpgrade, Tunnels } from './forward-upgrade.js'
 import { PROXY_ERRORS, sendProxyError, sendProxyErrorOnSocket } from './proxy-errors.js'
 import type { Upstream } from './upstream.js'
-import type https from 'node:https'
 
 export interface ProxyServerOptions {
   readonly reviewer: TokenReviewer
@@ -31,14 +31,8 @@ export interface ProxyServerOptions {
   readonly onRequest?: (statusCode: number) => void
 }
 
-export interface ProxyServer {
-  readonly server: https.Server
-  listen(port: number, host: string): Promise<number>
-  readonly listening: boolean
-  readonly shuttingDown: boolean
-  /** Stops accepting; requests and tunnels in flight get up to `graceMs`, then are cut. */
-  close(graceMs: number): Promise<void>
-}
+/** Its `close` also cuts upgraded tunnels still open after `graceMs`. */
+export type ProxyServer = SecureServer
 
 export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const { reviewer, upstream, logger } = opts

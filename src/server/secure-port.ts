@@ -4,9 +4,8 @@
  * there. Everything around it (config load and reload, result cache, review
  * metrics and log, health port, TLS reload, shutdown) is the same assembly.
  */
-import type https from 'node:https'
 import type { SecurityHeaders } from '../http/security-headers.js'
-import type { TlsMaterial } from '../http/tls-server.js'
+import type { SecureServer, TlsMaterial } from '../http/tls-server.js'
 import type { Logger } from '../log/logger.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
 import type { TokenReviewer } from '../http/token-reviewer.js'
@@ -21,15 +20,7 @@ export interface SecurePortParts {
   readonly metrics: WebhookMetrics
 }
 
-export interface SecurePortServer {
-  readonly server: https.Server
-  /** Resolves with the bound port. */
-  listen(port: number, host: string): Promise<number>
-  readonly listening: boolean
-  readonly shuttingDown: boolean
-  /** Stops accepting, waits up to `graceMs` for requests in flight, then closes. */
-  close(graceMs: number): Promise<void>
-}
+export type SecurePortServer = SecureServer
 
 export interface SecurePort {
   create(parts: SecurePortParts): SecurePortServer
