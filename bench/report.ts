@@ -9,6 +9,12 @@ export interface Measurement {
   readonly reviewsPerSec: number
   /** Server CPU (user + system, all threads) per answered review. */
   readonly cpuUsPerReview: number
+  /** Server CPU per answered review, µs, split: main thread user / main thread system / other threads. */
+  readonly cpuSplitUs: {
+    readonly mainUser: number
+    readonly mainSystem: number
+    readonly helpers: number
+  }
   /** Server CPU in cores over the window. */
   readonly serverCores: number
   /** Load generator CPU in cores over the window. */
@@ -83,6 +89,11 @@ export function summarize(
     reviews: rounds.reduce((s, m) => s + m.reviews, 0),
     reviewsPerSec: pick((m) => m.reviewsPerSec),
     cpuUsPerReview: pick((m) => m.cpuUsPerReview),
+    cpuSplitUs: {
+      mainUser: pick((m) => m.cpuSplitUs.mainUser),
+      mainSystem: pick((m) => m.cpuSplitUs.mainSystem),
+      helpers: pick((m) => m.cpuSplitUs.helpers),
+    },
     serverCores: pick((m) => m.serverCores),
     loadCores: pick((m) => m.loadCores),
     p50Ms: pick((m) => m.p50Ms),
@@ -142,6 +153,7 @@ export function phaseTable(
       'server',
       'reviews/s',
       'CPU µs/review',
+      'main user/sys, other',
       'server cores',
       'load cores',
       'p50 ms',
@@ -160,6 +172,7 @@ export function phaseTable(
         arm,
         fmt(s.reviewsPerSec),
         fmt(s.cpuUsPerReview, 1),
+        `${fmt(s.cpuSplitUs.mainUser)}/${fmt(s.cpuSplitUs.mainSystem)}, ${fmt(s.cpuSplitUs.helpers)}`,
         fmt(s.serverCores, 2),
         fmt(s.loadCores, 2),
         fmt(s.p50Ms, 2),

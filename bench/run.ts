@@ -17,7 +17,7 @@ import { startIssuerServer } from './issuer-server.js'
 import type { ChildMessage, LoadResult, LoadSpec, ParentMessage } from './load/protocol.js'
 import { preparePools, type Pools } from './mint.js'
 import { parseOptions, type BenchOptions, type PhaseName } from './options.js'
-import { cpuSeconds, memoryStats } from './proc-stats.js'
+import { cpuSeconds, cpuSplit, cpuSplitDelta, memoryStats, type CpuSplit } from './proc-stats.js'
 import { median } from './stats.js'
 import {
   goalTable,
@@ -147,11 +147,14 @@ async function measure(
   const cacheBefore = await scrapeCache(arm.server.healthPort)
   let cpu0 = 0
   let load0 = 0
+  let split0: CpuSplit | undefined
   const result = await load.run(spec, () => {
     cpu0 = cpuSeconds(arm.server.pid)
+    split0 = cpuSplit(arm.server.pid)
     load0 = cpuSeconds(load.pid)
   })
   const cpu1 = cpuSeconds(arm.server.pid)
+  const split = cpuSplitDelta(split0 ?? cpuSplit(arm.server.pid), cpuSplit(arm.server.pid))
   const load1 = cpuSeconds(load.pid)
   const memory = memoryStats(arm.server.pid)
   const cacheAfter = await scrapeCache(arm.server.healthPort)
@@ -164,6 +167,11 @@ async function measure(
     reviews: result.completed,
     reviewsPerSec: result.completed / seconds,
     cpuUsPerReview: ((cpu1 - cpu0) / result.completed) * 1e6,
+    cpuSplitUs: {
+      mainUser: (split.mainUser / result.completed) * 1e6,
+      mainSystem: (split.mainSystem / result.completed) * 1e6,
+      helpers: (split.helpers / result.completed) * 1e6,
+    },
     serverCores: (cpu1 - cpu0) / seconds,
     loadCores: (load1 - load0) / seconds,
     p50Ms: result.latency.p50,
@@ -184,7 +192,9 @@ async function measure(
 function logMeasurement(m: Measurement): void {
   log(
     `  r${m.round} ${m.arm.padEnd(12)} ${m.reviewsPerSec.toFixed(0).padStart(6)}/s ` +
-      `${m.cpuUsPerReview.toFixed(1).padStart(6)} µs/review p99 ${m.p99Ms.toFixed(2)} ms` +
+      `${m.cpuUsPerReview.toFixed(1).padStart(6)} µs/review ` +
+      `(main ${m.cpuSplitUs.mainUser.toFixed(0)} user + ${m.cpuSplitUs.mainSystem.toFixed(0)} sys, ` +
+      `other threads ${m.cpuSplitUs.helpers.toFixed(0)}) p99 ${m.p99Ms.toFixed(2)} ms` +
       (m.incomplete > 0 ? ` (${m.incomplete} late at window end)` : '') +
       (m.failed > 0 ? ` FAILED ${m.failed}: ${m.firstFailure ?? ''}` : ''),
   )

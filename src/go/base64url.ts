@@ -10,8 +10,18 @@ const ALPHABET_ONLY = /^[A-Za-z0-9_-]*$/
 
 export type Base64Result = { ok: true; bytes: Buffer } | { ok: false; message: string }
 
-/** Decodes unpadded base64url exactly as Go would accept it; the error text is Go's. */
-export function decodeRawBase64Url(text: string): Base64Result {
+/** True when `text` holds only base64url's alphabet (no padding, no whitespace). */
+export function isBase64UrlAlphabet(text: string): boolean {
+  return ALPHABET_ONLY.test(text)
+}
+
+/**
+ * Decodes unpadded base64url exactly as Go would accept it; the error text is Go's.
+ * `alphabetChecked`: the caller has seen {@link isBase64UrlAlphabet} hold for `text`.
+ */
+export function decodeRawBase64Url(text: string, alphabetChecked = false): Base64Result {
+  if (alphabetChecked && text.length % 4 !== 1)
+    return { ok: true, bytes: Buffer.from(text, 'base64url') }
   const clean = text.includes('\r') || text.includes('\n') ? text.replace(NEWLINES, '') : text
   // The native regex check is the fast path; the loop below only finds the offset for the message.
   if (!ALPHABET_ONLY.test(clean))

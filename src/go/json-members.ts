@@ -134,6 +134,13 @@ export function lastFieldMember(
  * `goFieldNameMatches` holds: ASCII letters lowered, `ſ` to `s`, Kelvin sign to `k`.
  */
 export function goFoldKey(key: string): string {
+  let i = 0
+  // Most keys are folded already: return them as they are, without building a copy.
+  for (; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    if ((c >= 0x41 && c <= 0x5a) || c === 0x17f || c === 0x212a) break
+  }
+  if (i === key.length) return key
   let out = ''
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i)

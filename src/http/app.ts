@@ -2,13 +2,13 @@
  * Routing of the secure port. `POST /authenticate` (any query string, such as
  * kube-apiserver's `?timeout=30s`) is handled straight from the request
  * listener; everything else goes through express (405, 404, errors), which
- * sets helmet's headers on its own responses.
+ * sets the same security headers on its own responses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
-import helmet from 'helmet'
 import { HttpError, renderError } from './errors.js'
 import type { RequestHandler } from './review-handler.js'
+import { applySecurityHeaders, type SecurityHeaders } from './security-headers.js'
 
 export const REVIEW_PATH = '/authenticate'
 
@@ -26,13 +26,19 @@ function sendStatus(res: Response, err: unknown, headers: Record<string, string>
 }
 
 /** The express app for everything but the lean path. */
-export function createWebhookApp(reviewHandler: RequestHandler): express.Express {
+export function createWebhookApp(
+  reviewHandler: RequestHandler,
+  securityHeaders: SecurityHeaders,
+): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.disable('etag')
   // Only the exact path reviews tokens; express would also route `/AUTHENTICATE`.
   app.enable('case sensitive routing')
-  app.use(helmet())
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    applySecurityHeaders(res, securityHeaders)
+    next()
+  })
   // Reached only by spellings the lean path does not take (`/authenticate/`).
   app.post(REVIEW_PATH, (req: Request, res: Response, next: NextFunction) => {
     reviewHandler(req, res).catch(next)

@@ -1,6 +1,6 @@
 /**
  * The secure port assembled: lean review handler, express app for the rest,
- * helmet headers, in-flight tracking and the TLS server.
+ * security headers, in-flight tracking and the TLS server.
  */
 import type { Logger } from '../log/logger.js'
 import type { TokenReviewer } from './token-reviewer.js'
@@ -49,7 +49,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
     isShuttingDown: () => shuttingDown,
   })
-  const app = createWebhookApp(reviewHandler)
+  const app = createWebhookApp(reviewHandler, securityHeaders)
   const inFlight = new InFlight()
   const hooks: RequestHooks =
     opts.onRequest === undefined ? {} : { onRequest: opts.onRequest.bind(opts) }

@@ -4,7 +4,7 @@
  * JSON object whose `alg`/`kid` are strings. Header members that point at keys
  * (`jku`, `x5u`, `jwk`, `x5c`) are never fetched or used.
  */
-import { decodeRawBase64Url } from '../go/base64url.js'
+import { decodeRawBase64Url, isBase64UrlAlphabet, type Base64Result } from '../go/base64url.js'
 import { goQuote } from '../go/quote.js'
 import { goJsonKind, goUnmarshalValueError } from '../go/json.js'
 import { VerifyError } from './rejection.js'
@@ -24,6 +24,13 @@ const WHITESPACE = /[ \t\n\r]/g
 
 function strip(part: string): string {
   return /[ \t\n\r]/.test(part) ? part.replace(WHITESPACE, '') : part
+}
+
+/** A part's text with whitespace stripped, and its bytes: one scan when it is plain base64url, as it nearly always is. */
+function decodePart(part: string): { text: string; decoded: Base64Result } {
+  if (isBase64UrlAlphabet(part)) return { text: part, decoded: decodeRawBase64Url(part, true) }
+  const text = strip(part)
+  return { text, decoded: decodeRawBase64Url(text) }
 }
 
 function malformed(message: string): VerifyError {
@@ -48,12 +55,10 @@ function headerString(
 
 /** Throws `VerifyError` (reason `malformed`) with go-jose's wording, wrapped as go-oidc wraps it. */
 export function parseJws(parts: readonly [string, string, string]): ParsedJws {
-  const headerText = strip(parts[0])
+  const { text: headerText, decoded: header } = decodePart(parts[0])
   const payloadText = strip(parts[1])
-  const signatureText = strip(parts[2])
-  const header = decodeRawBase64Url(headerText)
+  const { decoded: signature } = decodePart(parts[2])
   if (!header.ok) throw malformed(header.message)
-  const signature = decodeRawBase64Url(signatureText)
   if (!signature.ok) throw malformed(signature.message)
   let parsed: unknown = {}
   if (header.bytes.length > 0) {

@@ -92,6 +92,9 @@ function decodeTime(value: unknown, raw: string, field: string): number {
   } else {
     throw unmarshalError(goUnmarshalFieldError(value, STRUCT, field, 'json.Number'))
   }
+  // An integer numeral of up to 15 characters is exact as a double and far
+  // from int64's limits: no BigInt needed (`|| 0` turns "-0" into 0, as Go has it).
+  if (literal.length <= 15 && INTEGER_LITERAL.test(literal)) return Number(literal) || 0
   return goTimeUnix(goUnixSeconds(literal))
 }
 

@@ -30,10 +30,12 @@ export function tokenIdentity(claims: Readonly<Record<string, unknown>>): TokenI
   const tokenID = stringClaim(claims['jti'])
   const sessionID = stringClaim(claims['sid'])
   const issuedAt = secondsClaim(claims['iat'])
-  return {
-    ...(subject === undefined ? {} : { subject }),
-    ...(tokenID === undefined ? {} : { tokenID }),
-    ...(sessionID === undefined ? {} : { sessionID }),
-    ...(issuedAt === undefined ? {} : { issuedAt }),
-  }
+  // Assigned member by member rather than spread: this runs on every verified
+  // token, and four spreads of fresh literals cost more than the rest of it.
+  const identity: { -readonly [K in keyof TokenIdentity]: TokenIdentity[K] } = {}
+  if (subject !== undefined) identity.subject = subject
+  if (tokenID !== undefined) identity.tokenID = tokenID
+  if (sessionID !== undefined) identity.sessionID = sessionID
+  if (issuedAt !== undefined) identity.issuedAt = issuedAt
+  return identity
 }

@@ -10,6 +10,11 @@ function m(arm: string, round: number, cpuUsPerReview: number): Measurement {
     reviews: 1000,
     reviewsPerSec: 1000,
     cpuUsPerReview,
+    cpuSplitUs: {
+      mainUser: cpuUsPerReview * 0.7,
+      mainSystem: cpuUsPerReview * 0.2,
+      helpers: cpuUsPerReview * 0.1,
+    },
     serverCores: 0.5,
     loadCores: 0.1,
     p50Ms: 1,
