@@ -4,7 +4,7 @@
  * The algorithm must fit the key: an RS256 header never verifies with an EC key,
  * an ES384 header never with a P-256 key.
  */
-import { verify, type KeyObject } from 'node:crypto'
+import { constants, verify, type KeyObject } from 'node:crypto'
 import type { ImportedKey } from '../issuer/jwk-import.js'
 import { ALGORITHM_SPECS, type SigningAlgorithm } from './algorithms.js'
 
@@ -30,6 +30,13 @@ export function verifyWithKey(
   if (spec.keyType === 'ec') {
     if (key.curve !== spec.curve || signature.length !== spec.signatureBytes) return false
     options = { key: key.key, dsaEncoding: 'ieee-p1363' }
+  } else if (spec.padding === constants.RSA_PKCS1_PADDING) {
+    // PKCS#1 v1.5 is node's default for an RSA key: the key object alone, no options to read.
+    try {
+      return verify(spec.hash, input, key.key, signature)
+    } catch {
+      return false
+    }
   } else {
     options =
       spec.saltLength === undefined
