@@ -31,6 +31,8 @@ export interface BenchOptions {
   readonly phases: readonly PhaseName[]
   readonly service: boolean
   readonly cliPath: string
+  /** Another build's entry point, run as `service-compare` beside `service` in the cached and uncached RS256 phases. */
+  readonly compareCli?: string
   readonly cpuProf: boolean
 }
 
@@ -41,6 +43,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --no-service         measure the baseline only (checks the harness)
   --cli PATH           the service's entry point (default dist/cli.js)
   --cpu-prof           start every server with node --cpu-prof (profiles in .bench-build/profiles)
+  --compare PATH       also run another build (its dist/cli.js) as service-compare, every flag at its
+                       default, in the cached and uncached RS256 phases: two builds in the same rounds
 `
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -50,11 +54,20 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}\n${USAGE}`)
     const eq = arg.indexOf('=')
     if (eq !== -1) flags.set(arg.slice(2, eq), arg.slice(eq + 1))
-    else if (['--rounds', '--phases', '--cli'].includes(arg))
+    else if (['--rounds', '--phases', '--cli', '--compare'].includes(arg))
       flags.set(arg.slice(2), argv[++i] ?? '')
     else flags.set(arg.slice(2), 'true')
   }
-  const known = new Set(['quick', 'rounds', 'phases', 'no-service', 'cli', 'cpu-prof', 'help'])
+  const known = new Set([
+    'quick',
+    'rounds',
+    'phases',
+    'no-service',
+    'cli',
+    'compare',
+    'cpu-prof',
+    'help',
+  ])
   for (const name of flags.keys())
     if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`)
   if (flags.has('help')) throw new Error(USAGE)
@@ -83,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     phases,
     service: !flags.has('no-service'),
     cliPath: flags.get('cli') ?? 'dist/cli.js',
+    ...(flags.get('compare') === undefined ? {} : { compareCli: flags.get('compare') as string }),
     cpuProf: flags.has('cpu-prof'),
   }
 }

@@ -191,7 +191,7 @@ async function measure(
 
 function logMeasurement(m: Measurement): void {
   log(
-    `  r${m.round} ${m.arm.padEnd(12)} ${m.reviewsPerSec.toFixed(0).padStart(6)}/s ` +
+    `  r${m.round} ${m.arm.padEnd(15)} ${m.reviewsPerSec.toFixed(0).padStart(6)}/s ` +
       `${m.cpuUsPerReview.toFixed(1).padStart(6)} µs/review ` +
       `(main ${m.cpuSplitUs.mainUser.toFixed(0)} user + ${m.cpuSplitUs.mainSystem.toFixed(0)} sys, ` +
       `other threads ${m.cpuSplitUs.helpers.toFixed(0)}) p99 ${m.p99Ms.toFixed(2)} ms` +
@@ -322,6 +322,8 @@ function pairedGoals(options: BenchOptions): PairedGoal[] {
   const vsBaseline = { arm: 'service', against: 'baseline', as: 'ratio' } as const
   const warnVsBaseline = { arm: 'service-warn', against: 'baseline', as: 'ratio' } as const
   const logLine = { arm: 'service', against: 'service-warn', as: 'difference' } as const
+  const compareVsBaseline = { arm: 'service-compare', against: 'baseline', as: 'ratio' } as const
+  const compareVsService = { arm: 'service-compare', against: 'service', as: 'difference' } as const
   const p99Us = (m: Measurement): number => m.p99Ms * 1000
   return [
     {
@@ -403,6 +405,34 @@ function pairedGoals(options: BenchOptions): PairedGoal[] {
       phase: 'uncached-rs256',
       name: 'uncached RS256 reviews/s, service-warn / baseline (info)',
       metric: rps,
+      target: '-',
+    },
+    {
+      ...compareVsBaseline,
+      phase: 'cached',
+      name: 'cached reviews/s, service-compare / baseline (--compare)',
+      metric: rps,
+      target: '-',
+    },
+    {
+      ...compareVsBaseline,
+      phase: 'uncached-rs256',
+      name: 'uncached RS256 reviews/s, service-compare / baseline (--compare)',
+      metric: rps,
+      target: '-',
+    },
+    {
+      ...compareVsService,
+      phase: 'cached',
+      name: 'CPU per review, service-compare - service, cached (--compare)',
+      metric: cpu,
+      target: '-',
+    },
+    {
+      ...compareVsService,
+      phase: 'uncached-rs256',
+      name: 'CPU per review, service-compare - service, uncached RS256 (--compare)',
+      metric: cpu,
       target: '-',
     },
     {
@@ -543,6 +573,7 @@ async function main(): Promise<void> {
     name: string,
     issuers: number,
     serveFlags: readonly string[] = [],
+    entryPoint: string = cliPath,
   ): Promise<ServerProcess> => {
     const configPath = join(runDir, `${name}.yaml`)
     writeFileSync(
@@ -551,7 +582,7 @@ async function main(): Promise<void> {
     )
     const server = await startService({
       name,
-      cliPath,
+      cliPath: entryPoint,
       configPath,
       certPath,
       keyPath,
@@ -649,6 +680,13 @@ async function main(): Promise<void> {
       withService && (want.has('cached') || want.has('uncached-rs256'))
         ? await startServiceFor('service-warn', 1, ['--log-level', 'warn'])
         : undefined
+    // Another build, at its defaults, in the same rounds (`--compare`).
+    const serviceCompare =
+      withService &&
+      options.compareCli !== undefined &&
+      (want.has('cached') || want.has('uncached-rs256'))
+        ? await startServiceFor('service-compare', 1, [], options.compareCli)
+        : undefined
     // The issuers-64 phase gets its own processes, 1 and 64 issuers alike, so
     // neither side carries the heap and caches of the phases before it.
     const needs64 = want.has('issuers-64')
@@ -670,6 +708,9 @@ async function main(): Promise<void> {
         serviceWarn === undefined || !withWarn
           ? undefined
           : { name: 'service-warn', server: serviceWarn },
+        serviceCompare === undefined || !withWarn
+          ? undefined
+          : { name: 'service-compare', server: serviceCompare },
         { name: 'baseline', server: baseline },
       ]
         .filter((a): a is { name: string; server: ServerProcess } => a !== undefined)
@@ -760,7 +801,10 @@ async function main(): Promise<void> {
       '',
       `kube-oidc-webhook bench ${options.quick ? '(--quick) ' : ''}- ${new Date().toISOString()}`,
       `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(2)}`,
-      'service: `serve` with every flag at its default (--log-level info); service-warn: the same with --log-level warn',
+      'service: `serve` with every flag at its default (--log-level info); service-warn: the same with --log-level warn' +
+        (options.compareCli === undefined
+          ? ''
+          : `; service-compare: ${options.compareCli} with every flag at its default`),
       `rounds ${options.rounds} (median shown), window ${options.windowMs} ms after ${options.warmupMs} ms warm-up, ` +
         `${options.connections} keep-alive connections (open loop: ${options.openLoopRate}/s over ${options.openLoopConnections}, ${options.openLoopWindowMs} ms)`,
       '',

@@ -86,3 +86,17 @@ describe('bench options', () => {
     expect(parseOptions(['--quick']).issuerRate).toBe(1000)
   })
 })
+
+describe('parseOptions --compare', () => {
+  it('takes another entry point, in both spellings, and is absent by default', () => {
+    expect(parseOptions([]).compareCli).toBeUndefined()
+    expect(parseOptions(['--compare', '../old/dist/cli.js']).compareCli).toBe('../old/dist/cli.js')
+    expect(parseOptions(['--compare=/tmp/b/dist/cli.js']).compareCli).toBe('/tmp/b/dist/cli.js')
+  })
+
+  it('refuses an unknown flag beside it', () => {
+    expect(() => parseOptions(['--compare', 'x.js', '--comparison'])).toThrow(
+      'unknown flag --comparison',
+    )
+  })
+})
