@@ -11,10 +11,13 @@ export interface JsonMember {
   readonly raw: string
 }
 
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d])
+/** JSON's four whitespace characters (space, tab, LF, CR). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
 
 function skipSpace(text: string, at: number): number {
-  while (at < text.length && WHITESPACE.has(text.charCodeAt(at))) at++
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++
   return at
 }
 
@@ -47,7 +50,7 @@ function skipValue(text: string, at: number): number {
   let i = at
   while (i < text.length) {
     const c = text.charCodeAt(i)
-    if (c === 0x2c || c === 0x7d || c === 0x5d || WHITESPACE.has(c)) break
+    if (c === 0x2c || c === 0x7d || c === 0x5d || isSpace(c)) break
     i++
   }
   return i

@@ -37,6 +37,8 @@ const FIELDS: ReadonlySet<string> = new Set([
   '_claim_names',
   '_claim_sources',
 ])
+/** Fields go-oidc decodes with its own unmarshaler: their first error ends decoding. */
+const CUSTOM_UNMARSHALERS: ReadonlySet<string> = new Set(['aud', 'exp', 'iat', 'nbf'])
 const INT64_MIN = -(2n ** 63n)
 const INT64_END = 2n ** 63n
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
@@ -44,6 +46,18 @@ const INTEGER_LITERAL = /^-?(?:0|[1-9]\d*)$/
 // time.Unix adds the seconds from year 1 to 1970 in an int64: above this it wraps.
 const UNIX_TO_INTERNAL = 62_135_596_800n
 const MAX_UNWRAPPED_UNIX = INT64_END - 1n - UNIX_TO_INTERNAL
+
+/**
+ * A member's value from its JSON text (valid JSON: the payload parsed as a
+ * whole). A string without escapes and a number are read directly, exactly as
+ * `JSON.parse` would give them; anything else goes through `JSON.parse`.
+ */
+function memberValue(raw: string): unknown {
+  const first = raw.charCodeAt(0)
+  if (first === 0x22 && !raw.includes('\\')) return raw.slice(1, -1)
+  if (first === 0x2d || (first >= 0x30 && first <= 0x39)) return Number(raw)
+  return JSON.parse(raw) as unknown
+}
 
 function unmarshalError(message: string): VerifyError {
   return new VerifyError('malformed', `oidc: failed to unmarshal claims: ${message}`)
@@ -172,59 +186,50 @@ export function decodeStandardClaims(members: readonly JsonMember[]): StandardCl
   // a custom unmarshaler (go-oidc's jsonTime and audience) ends decoding at once
   // and is the one reported.
   let saved: VerifyError | undefined
-  const save = (fn: () => void): void => {
-    try {
-      fn()
-    } catch (err) {
-      if (saved === undefined && err instanceof VerifyError) saved = err
-      else if (!(err instanceof VerifyError)) throw err
-    }
-  }
   for (const { key, raw } of members) {
     const n = key.length
     if (n !== 3 && n !== 5 && n !== 7 && n !== 12 && n !== 14) continue
     const name = goFoldKey(key)
     if (!FIELDS.has(name)) continue
-    const value = JSON.parse(raw) as unknown
-    switch (name) {
-      case 'iss':
-        save(() => {
+    const value = memberValue(raw)
+    try {
+      switch (name) {
+        case 'iss':
           iss = decodeString(value, 'iss')
-        })
-        break
-      case 'sub':
-        save(() => decodeString(value, 'sub'))
-        break
-      case 'aud':
-        aud = decodeAudience(value)
-        break
-      case 'exp':
-        exp = decodeTime(value, raw, 'exp')
-        break
-      case 'iat':
-        decodeTime(value, raw, 'iat')
-        break
-      case 'nbf':
-        nbf = value === null ? undefined : decodeTime(value, raw, 'nbf')
-        break
-      case 'nonce':
-        save(() => decodeString(value, 'nonce'))
-        break
-      case 'at_hash':
-        save(() => decodeString(value, 'at_hash'))
-        break
-      case '_claim_names':
-        save(() => {
+          break
+        case 'sub':
+          decodeString(value, 'sub')
+          break
+        case 'aud':
+          aud = decodeAudience(value)
+          break
+        case 'exp':
+          exp = decodeTime(value, raw, 'exp')
+          break
+        case 'iat':
+          decodeTime(value, raw, 'iat')
+          break
+        case 'nbf':
+          nbf = value === null ? undefined : decodeTime(value, raw, 'nbf')
+          break
+        case 'nonce':
+          decodeString(value, 'nonce')
+          break
+        case 'at_hash':
+          decodeString(value, 'at_hash')
+          break
+        case '_claim_names':
           names = decodeClaimNames(value)
-        })
-        break
-      case '_claim_sources':
-        save(() => {
+          break
+        case '_claim_sources':
           sources = decodeClaimSources(value, raw)
-        })
-        break
-      default:
-        break
+          break
+        default:
+          break
+      }
+    } catch (err) {
+      if (!(err instanceof VerifyError) || CUSTOM_UNMARSHALERS.has(name)) throw err
+      saved ??= err
     }
   }
   if (saved !== undefined) throw saved

@@ -37,6 +37,9 @@ describe('decodeStandardClaims', () => {
       { iss: 'https://x' },
     ],
     ['the last duplicate', '{"iss":"https://a","iss":"https://b"}', { iss: 'https://b' }],
+    ['an escaped iss, decoded', '{"iss":"https:\\/\\/x\\u00e9"}', { iss: 'https://xé' }],
+    ['an exponent exp', '{"exp":1.7e9,"nbf":-0}', { exp: 1700000000, nbf: 0 }],
+    ['a negative nbf', '{"nbf":-5}', { nbf: -5 }],
     [
       'claim sources that name every source',
       '{"_claim_names":{"groups":"s"},"_claim_sources":{"s":{"endpoint":"https://e"}}}',
