@@ -6,6 +6,7 @@
 import https from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Logger } from '../log/logger.js'
 import { TLS_POLICY } from './tls-policy.js'
 
 export interface TlsMaterial {
@@ -178,4 +179,42 @@ export async function closeGracefully(
   server.closeAllConnections()
   dropRest?.()
   await closed
+}
+
+/**
+ * The lifecycle every secure port shares around its `server`: failed TLS
+ * handshakes logged at debug, `listen`, and a graceful `close` that waits for
+ * `work` to go idle (then runs `dropRest`). Request handlers read
+ * `shuttingDown` from the returned object.
+ */
+export function secureServerLifecycle(
+  server: https.Server,
+  logger: Logger,
+  work: { idle(): Promise<unknown> },
+  dropRest?: () => void,
+): SecureServer {
+  let shuttingDown = false
+  let listening = false
+  server.on('tlsClientError', (err) => {
+    logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
+  })
+  return {
+    server,
+    get listening() {
+      return listening
+    },
+    get shuttingDown() {
+      return shuttingDown
+    },
+    async listen(port, host) {
+      const bound = await listen(server, port, host)
+      listening = true
+      return bound
+    },
+    async close(graceMs) {
+      shuttingDown = true
+      await closeGracefully(server, work, graceMs, dropRest)
+      listening = false
+    },
+  }
 }

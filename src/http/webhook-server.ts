@@ -13,10 +13,9 @@ import {
 import { createReviewHandler } from './review-handler.js'
 import { captureSecurityHeaders, type SecurityHeaders } from './security-headers.js'
 import {
-  closeGracefully,
   createTlsServer,
   InFlight,
-  listen,
+  secureServerLifecycle,
   type SecureServer,
   type TlsMaterial,
 } from './tls-server.js'
@@ -40,14 +39,12 @@ let processSecurityHeaders: SecurityHeaders | undefined
 export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
   const securityHeaders =
     opts.securityHeaders ?? (processSecurityHeaders ??= captureSecurityHeaders())
-  let shuttingDown = false
-  let listening = false
   const reviewHandler = createReviewHandler({
     reviewer: opts.reviewer,
     logger: opts.logger,
     securityHeaders,
     ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown: () => lifecycle.shuttingDown,
   })
   const app = createWebhookApp(reviewHandler, securityHeaders)
   const inFlight = new InFlight()
@@ -57,27 +54,7 @@ export function createWebhookServer(opts: WebhookServerOptions): WebhookServer {
     opts.tls,
     inFlight.track(createRequestListener(reviewHandler, app), requestReporter(hooks)),
   )
-  server.on('tlsClientError', (err) => {
-    opts.logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
-  })
-  return {
-    server,
-    securityHeaders,
-    get listening() {
-      return listening
-    },
-    get shuttingDown() {
-      return shuttingDown
-    },
-    async listen(port, host) {
-      const bound = await listen(server, port, host)
-      listening = true
-      return bound
-    },
-    async close(graceMs) {
-      shuttingDown = true
-      await closeGracefully(server, inFlight, graceMs)
-      listening = false
-    },
-  }
+  const lifecycle = secureServerLifecycle(server, opts.logger, inFlight)
+  // Assigned onto the lifecycle object: a spread would copy its getters' current values.
+  return Object.assign(lifecycle, { securityHeaders })
 }

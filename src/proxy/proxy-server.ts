@@ -8,10 +8,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from '../log/logger.js'
 import {
-  closeGracefully,
   createTlsServer,
   InFlight,
-  listen,
+  secureServerLifecycle,
   type SecureServer,
   type TlsMaterial,
 } from '../http/tls-server.js'
@@ -36,8 +35,6 @@ export type ProxyServer = SecureServer
 
 export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const { reviewer, upstream, logger } = opts
-  let shuttingDown = false
-  let listening = false
   const inFlight = new InFlight()
   const tunnels = new Tunnels()
   const admitOptions = {
@@ -51,7 +48,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
       const report = opts.onRequest
       res.once('finish', () => report(res.statusCode))
     }
-    if (shuttingDown) {
+    if (lifecycle.shuttingDown) {
       res.setHeader('Connection', 'close')
       sendProxyError(res, 'ERR_SHUTTING_DOWN')
       return
@@ -75,7 +72,7 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy())
     const report = (statusCode: number): void => opts.onRequest?.(statusCode)
-    if (shuttingDown) {
+    if (lifecycle.shuttingDown) {
       report(PROXY_ERRORS.ERR_SHUTTING_DOWN.statusCode)
       sendProxyErrorOnSocket(socket, 'ERR_SHUTTING_DOWN')
       return
@@ -99,31 +96,11 @@ export function createProxyServer(opts: ProxyServerOptions): ProxyServer {
 
   const server = createTlsServer(opts.tls, inFlight.track(onRequest), 0)
   server.on('upgrade', onUpgrade)
-  server.on('tlsClientError', (err) => {
-    logger.debug({ err: { name: err.name, message: err.message } }, 'TLS handshake failed')
-  })
-  return {
+  const lifecycle = secureServerLifecycle(
     server,
-    get listening() {
-      return listening
-    },
-    get shuttingDown() {
-      return shuttingDown
-    },
-    async listen(port, host) {
-      const bound = await listen(server, port, host)
-      listening = true
-      return bound
-    },
-    async close(graceMs) {
-      shuttingDown = true
-      await closeGracefully(
-        server,
-        { idle: () => Promise.all([inFlight.idle(), tunnels.idle()]) },
-        graceMs,
-        () => tunnels.destroyAll(),
-      )
-      listening = false
-    },
-  }
+    logger,
+    { idle: () => Promise.all([inFlight.idle(), tunnels.idle()]) },
+    () => tunnels.destroyAll(),
+  )
+  return lifecycle
 }

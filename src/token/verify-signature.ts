@@ -26,17 +26,13 @@ export function verifyWithKey(
 ): boolean {
   const spec = ALGORITHM_SPECS[alg]
   if (spec.keyType !== key.keyType) return false
-  let options: RsaVerifyKey | EcVerifyKey
+  let options: KeyObject | RsaVerifyKey | EcVerifyKey
   if (spec.keyType === 'ec') {
     if (key.curve !== spec.curve || signature.length !== spec.signatureBytes) return false
     options = { key: key.key, dsaEncoding: 'ieee-p1363' }
   } else if (spec.padding === constants.RSA_PKCS1_PADDING) {
     // PKCS#1 v1.5 is node's default for an RSA key: the key object alone, no options to read.
-    try {
-      return verify(spec.hash, input, key.key, signature)
-    } catch {
-      return false
-    }
+    options = key.key
   } else {
     options =
       spec.saltLength === undefined
