@@ -49,10 +49,14 @@ export function verifierSettings(
 /** The key source verification needs. */
 export type SignatureKeys = KeySet
 
-function tryKeys(jws: ParsedJws, alg: SigningAlgorithm, keys: readonly ImportedKey[]): boolean {
+async function tryKeys(
+  jws: ParsedJws,
+  alg: SigningAlgorithm,
+  keys: readonly ImportedKey[],
+): Promise<boolean> {
   if (jws.unsupportedCritical) return false
   for (const key of keys) {
-    if (verifyWithKey(alg, jws.signingInput, jws.signature, key)) return true
+    if (await verifyWithKey(alg, jws.signingInput, jws.signature, key)) return true
   }
   return false
 }
@@ -63,7 +67,7 @@ async function verifySignature(
   keys: SignatureKeys,
 ): Promise<void> {
   const first = keys.candidates(jws.kid)
-  if (tryKeys(jws, alg, first)) return
+  if (await tryKeys(jws, alg, first)) return
   const unknownKid = jws.kid !== undefined && jws.kid !== '' && first.length === 0
   if (!unknownKid && !keys.stale) {
     throw new VerifyError(
@@ -94,7 +98,7 @@ async function verifySignature(
       true,
     )
   }
-  if (tryKeys(jws, alg, keys.candidates(jws.kid))) return
+  if (await tryKeys(jws, alg, keys.candidates(jws.kid))) return
   throw new VerifyError(
     'bad_signature',
     'failed to verify signature: failed to verify id token signature',

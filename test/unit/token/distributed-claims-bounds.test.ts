@@ -41,8 +41,15 @@ const DEADLINE_MS = 400
 
 /** The outcome of `review`, which must still be pending just before the deadline and settle at it. */
 async function atTheDeadline(review: Promise<AuthOutcome>): Promise<unknown> {
+  const timersBefore = net.clock.pendingTimers
   let settled = false
   void review.then(() => (settled = true))
+  // The main token's signature is checked on the threadpool; the deadline is
+  // armed once that check is back, after a real (if short) wait.
+  for (let waited = 0; net.clock.pendingTimers <= timersBefore; waited++) {
+    if (waited > 5000) throw new Error('the distributed-claims deadline was never armed')
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
   await net.settle()
   net.clock.advance(DEADLINE_MS - 1)
   await net.settle()

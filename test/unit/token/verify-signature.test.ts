@@ -29,13 +29,27 @@ const ps256 = sign('sha256', input, {
 const es256 = sign('sha256', input, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' })
 
 describe('verifyWithKey', () => {
-  it('verifies RS256, PS256 with any salt length, and ES256 with raw r||s', () => {
-    expect(verifyWithKey('RS256', input, rs256, RSA)).toBe(true)
-    expect(verifyWithKey('PS256', input, ps256, RSA)).toBe(true)
-    expect(verifyWithKey('ES256', input, es256, P256)).toBe(true)
+  it('verifies RS256, PS256 with any salt length, and ES256 with raw r||s', async () => {
+    await expect(verifyWithKey('RS256', input, rs256, RSA)).resolves.toBe(true)
+    await expect(verifyWithKey('PS256', input, ps256, RSA)).resolves.toBe(true)
+    await expect(verifyWithKey('ES256', input, es256, P256)).resolves.toBe(true)
   })
 
-  it.each<[string, () => boolean]>([
+  it('answers each of many concurrent checks for its own signature', async () => {
+    // The checks run on the threadpool and finish in any order: each answer must still be its own.
+    const cases = Array.from({ length: 64 }, (_, i) => {
+      const data = Buffer.from(`payload-${i}`)
+      const good = i % 3 !== 0
+      const signature = sign('sha256', good ? data : Buffer.from('other'), rsa.privateKey)
+      return { data, signature, good }
+    })
+    const answers = await Promise.all(
+      cases.map((c) => verifyWithKey('RS256', c.data, c.signature, RSA)),
+    )
+    expect(answers).toEqual(cases.map((c) => c.good))
+  })
+
+  it.each<[string, () => Promise<boolean>]>([
     ['an RS256 header with an EC key', () => verifyWithKey('RS256', input, rs256, P256)],
     ['an ES256 header with an RSA key', () => verifyWithKey('ES256', input, es256, RSA)],
     ['an ES384 header with a P-256 key', () => verifyWithKey('ES384', input, es256, P384)],
@@ -46,7 +60,7 @@ describe('verifyWithKey', () => {
     ['a PKCS#1 signature under PS256', () => verifyWithKey('PS256', input, rs256, RSA)],
     ['other signed bytes', () => verifyWithKey('RS256', Buffer.from('other'), rs256, RSA)],
     ['a signature that is garbage', () => verifyWithKey('RS256', input, Buffer.alloc(3), RSA)],
-  ])('refuses %s', (_name, check) => {
-    expect(check()).toBe(false)
+  ])('refuses %s', async (_name, check) => {
+    await expect(check()).resolves.toBe(false)
   })
 })
