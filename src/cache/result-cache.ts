@@ -73,6 +73,18 @@ function checkCount(name: string, value: number, min: number): number {
  * user). Under 0.5 KiB per entry, so the default bound of 100000 is in the
  * order of 40 MiB at worst.
  */
+/** `compute()`, with a synchronous throw turned into a rejection. */
+function run(compute: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
+  try {
+    return compute()
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+const missed = (outcome: AuthOutcome): CachedReview => ({ outcome, hit: false, coalesced: false })
+const joined = (outcome: AuthOutcome): CachedReview => ({ outcome, hit: false, coalesced: true })
+
 export class ResultCache {
   readonly ttlMs: number
   readonly negativeTtlMs: number
@@ -130,17 +142,19 @@ export class ResultCache {
   }
 
   /**
-   * Answers from the cache when a live entry exists; otherwise runs `compute`
-   * (once for all concurrent callers of the same key) and stores what may be stored.
+   * Answers from the cache when a live entry exists, synchronously: a hit
+   * costs no promise and no turn of the microtask queue. Otherwise runs
+   * `compute` (once for all concurrent callers of the same key) and stores
+   * what may be stored. Never throws: a failed computation is a rejection.
    */
-  async getOrCompute(
+  getOrCompute(
     token: string,
     audiences: readonly string[],
     compute: () => Promise<AuthOutcome>,
-  ): Promise<CachedReview> {
+  ): CachedReview | Promise<CachedReview> {
     if (this.#positive === undefined) {
       this.#misses++
-      return { outcome: await compute(), hit: false, coalesced: false }
+      return run(compute).then(missed)
     }
     const key = reviewCacheKey(token, audiences)
     const cached = this.#lookup(key)
@@ -152,10 +166,9 @@ export class ResultCache {
     const running = this.#inflight.get(key)
     if (running !== undefined) {
       this.#coalesced++
-      return { outcome: await running, hit: false, coalesced: true }
+      return running.then(joined)
     }
-    const started = this.#start(key, compute)
-    return { outcome: await started, hit: false, coalesced: false }
+    return this.#start(key, compute).then(missed)
   }
 
   /**
@@ -219,12 +232,7 @@ export class ResultCache {
 
   #start(key: string, compute: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
     const epoch = this.#epoch
-    let computation: Promise<AuthOutcome>
-    try {
-      computation = compute()
-    } catch (err) {
-      computation = Promise.reject(err)
-    }
+    const computation = run(compute)
     const settled = computation.then(
       (outcome) => {
         if (this.#inflight.get(key) === settled) this.#inflight.delete(key)

@@ -119,19 +119,21 @@ export function decodeTokenReview(text: string): TokenReviewRequest {
 }
 
 /** Content type, size, JSON, shape: the whole request side of `POST /authenticate`. */
-export async function parseTokenReview(
+export function parseTokenReview(
   req: IncomingMessage,
   limit = DEFAULT_BODY_LIMIT_BYTES,
 ): Promise<TokenReviewRequest> {
   if (!isJsonContentType(req.headers['content-type']))
-    throw new HttpError('ERR_UNSUPPORTED_MEDIA_TYPE')
+    return Promise.reject(new HttpError('ERR_UNSUPPORTED_MEDIA_TYPE'))
   const encoding = req.headers['content-encoding']
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    throw new HttpError(
-      'ERR_UNSUPPORTED_MEDIA_TYPE',
-      'Content-Encoding is not supported; send the body uncompressed',
+    return Promise.reject(
+      new HttpError(
+        'ERR_UNSUPPORTED_MEDIA_TYPE',
+        'Content-Encoding is not supported; send the body uncompressed',
+      ),
     )
   }
-  const body = await readBody(req, limit)
-  return decodeTokenReview(body.toString('utf8'))
+  // `then` rather than an async function: one promise and one microtask turn fewer per review.
+  return readBody(req, limit).then((body) => decodeTokenReview(body.toString('utf8')))
 }

@@ -4,14 +4,14 @@
  * to every answer (cache hits included), one log line and the review metrics
  * per answer.
  */
-import type { ResultCache } from '../cache/result-cache.js'
+import type { CachedReview, ResultCache } from '../cache/result-cache.js'
 import type { Logger } from '../log/logger.js'
 import type { WebhookMetrics } from '../metrics/registry.js'
 import { applyRevocationList } from '../revocation/apply.js'
 import type { RevocationList } from '../revocation/revocation-list.js'
 import { systemClock, type Clock } from '../runtime/clock.js'
 import type { TokenReviewer } from '../http/token-reviewer.js'
-import type { TokenAuthenticator } from '../token/types.js'
+import type { AuthOutcome, TokenAuthenticator } from '../token/types.js'
 import { createReviewLog } from './review-log.js'
 
 export interface ReviewerOptions {
@@ -30,26 +30,36 @@ export function createReviewer(opts: ReviewerOptions): TokenReviewer {
   const { cache, metrics, revocations } = opts
   const log = createReviewLog(opts.logger)
   const clock = opts.clock ?? systemClock
+  /** Revocation, metrics and the log line of one answered review. */
+  const answered = (reviewed: CachedReview, started: number): AuthOutcome => {
+    const { hit } = reviewed
+    const outcome =
+      revocations === undefined
+        ? reviewed.outcome
+        : applyRevocationList(reviewed.outcome, revocations(), clock.now().getTime())
+    const seconds = (performance.now() - started) / 1000
+    if (metrics !== undefined) {
+      const label = hit ? 'hit' : 'miss'
+      metrics.recordCacheRequest(label)
+      metrics.observeReviewDuration(label, seconds)
+      metrics.recordOutcome(outcome)
+    }
+    log(outcome, seconds, hit)
+    return outcome
+  }
   return {
-    async review(token, audiences) {
+    review(token, audiences) {
       const started = performance.now()
-      const reviewed = await cache.getOrCompute(token, audiences, () =>
+      const reviewed = cache.getOrCompute(token, audiences, () =>
         opts.current().authenticate(token),
       )
-      const { hit } = reviewed
-      const outcome =
-        revocations === undefined
-          ? reviewed.outcome
-          : applyRevocationList(reviewed.outcome, revocations(), clock.now().getTime())
-      const seconds = (performance.now() - started) / 1000
-      if (metrics !== undefined) {
-        const label = hit ? 'hit' : 'miss'
-        metrics.recordCacheRequest(label)
-        metrics.observeReviewDuration(label, seconds)
-        metrics.recordOutcome(outcome)
+      // A cache hit is answered without waiting on anything.
+      if (reviewed instanceof Promise) return reviewed.then((r) => answered(r, started))
+      try {
+        return Promise.resolve(answered(reviewed, started))
+      } catch (err) {
+        return Promise.reject(err)
       }
-      log(outcome, seconds, hit)
-      return outcome
     },
   }
 }

@@ -55,12 +55,14 @@ function review(
   audiences: readonly string[],
   compute: () => Promise<ComputedOutcome>,
 ): Promise<CachedReview> {
-  return cache.getOrCompute(token, audiences, async () => {
-    const { outcome, exp } = await compute()
-    if (outcome.kind === 'authenticated' && exp !== undefined)
-      Object.defineProperty(outcome, 'exp', { value: exp, enumerable: false, configurable: true })
-    return outcome
-  })
+  return Promise.resolve(
+    cache.getOrCompute(token, audiences, async () => {
+      const { outcome, exp } = await compute()
+      if (outcome.kind === 'authenticated' && exp !== undefined)
+        Object.defineProperty(outcome, 'exp', { value: exp, enumerable: false, configurable: true })
+      return outcome
+    }),
+  )
 }
 
 /** A compute callback that counts its calls and answers from a fixed value. */
@@ -145,6 +147,17 @@ describe('ResultCache.getOrCompute', () => {
       positiveEntries: 1,
       negativeEntries: 0,
     })
+  })
+
+  it('answers a hit synchronously and a miss with a promise', async () => {
+    const { cache } = makeCache()
+    const outcome = authenticated(ISSUER_A, 'alice')
+    const miss = cache.getOrCompute('tok', [], async () => outcome)
+    expect(miss).toBeInstanceOf(Promise)
+    await miss
+    const hit = cache.getOrCompute('tok', [], async () => outcome)
+    expect(hit).not.toBeInstanceOf(Promise)
+    expect(hit).toEqual({ outcome, hit: true, coalesced: false })
   })
 
   it('keeps separate entries for different audiences', async () => {
