@@ -76,6 +76,14 @@ const ANSWER_PREFIX: Readonly<Record<TokenReviewApiVersion, string>> = {
     '{"apiVersion":"authentication.k8s.io/v1beta1","kind":"TokenReview","status":',
 }
 
+/**
+ * The `status` text of the users answered last, by user object: a cache hit
+ * answers with the very object it stored, so a token asked about again is
+ * rendered once. Bounded; emptied when full.
+ */
+const renderedStatus = new Map<UserInfo, string>()
+const MAX_RENDERED = 1024
+
 function hasKeys(record: Record<string, unknown>): boolean {
   for (const _ in record) return true
   return false
@@ -96,10 +104,16 @@ export function renderReviewAnswer(
       const user = outcome.user
       // Extra is rare and has its own omission rules: the general path renders it.
       if (hasKeys(user.extra)) return renderTokenReview(apiVersion, tokenReviewStatus(outcome))
-      let status = '{"authenticated":true,"user":{"username":' + JSON.stringify(user.username)
-      if (user.uid !== '') status += ',"uid":' + JSON.stringify(user.uid)
-      if (user.groups.length > 0) status += ',"groups":' + JSON.stringify(user.groups)
-      return ANSWER_PREFIX[apiVersion] + status + '}}}'
+      let status = renderedStatus.get(user)
+      if (status === undefined) {
+        status = '{"authenticated":true,"user":{"username":' + JSON.stringify(user.username)
+        if (user.uid !== '') status += ',"uid":' + JSON.stringify(user.uid)
+        if (user.groups.length > 0) status += ',"groups":' + JSON.stringify(user.groups)
+        status += '}}'
+        if (renderedStatus.size >= MAX_RENDERED) renderedStatus.clear()
+        renderedStatus.set(user, status)
+      }
+      return ANSWER_PREFIX[apiVersion] + status + '}'
     }
     case 'rejected':
       return (

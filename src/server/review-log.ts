@@ -41,14 +41,27 @@ export function createReviewLog(logger: Logger): ReviewLog {
   const rejectedIssuer = memoized(',"result":"rejected","issuer":')
   const reason = memoized(',"reason":')
   const step = memoized(',"step":')
+  /** The issuer and user part of the line, by outcome, for outcomes answered from the cache. */
+  const hitParts = new Map<AuthOutcome, string>()
   return (outcome, seconds, cacheHit) => {
     if (!logger.isLevelEnabled('info')) return
     let who: string
     switch (outcome.kind) {
-      case 'authenticated':
+      case 'authenticated': {
+        // A hit carries the outcome object stored at the miss: its part is made once.
+        const known = cacheHit ? hitParts.get(outcome) : undefined
+        if (known !== undefined) {
+          who = known
+          break
+        }
         who =
           authenticatedIssuer(outcome.issuer) + ',"user":' + JSON.stringify(outcome.user.username)
+        if (cacheHit) {
+          if (hitParts.size >= MAX_MEMO) hitParts.clear()
+          hitParts.set(outcome, who)
+        }
         break
+      }
       case 'rejected':
         who =
           rejectedIssuer(outcome.issuer) +
