@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { HttpError, renderError } from './errors.js'
+import { answerInternalError } from './internal-error.js'
 import type { RequestHandler } from './review-handler.js'
 import { applySecurityHeaders, type SecurityHeaders } from './security-headers.js'
 
@@ -40,8 +41,8 @@ export function createWebhookApp(
     next()
   })
   // Reached only by spellings the lean path does not take (`/authenticate/`).
-  app.post(REVIEW_PATH, (req: Request, res: Response, next: NextFunction) => {
-    reviewHandler(req, res).catch(next)
+  app.post(REVIEW_PATH, (req: Request, res: Response) => {
+    reviewHandler(req, res)
   })
   app.all(REVIEW_PATH, (_req: Request, res: Response) => {
     sendStatus(res, new HttpError('ERR_METHOD_NOT_ALLOWED'), { Allow: 'POST' })
@@ -90,25 +91,6 @@ function whenOwnTurn(
   req.once('close', onClose)
 }
 
-/** Last resort for a throw that escaped a handler: a 500 if nothing was sent, else drop the connection. */
-export function answerInternalError(res: ServerResponse): void {
-  try {
-    if (!res.headersSent && !res.destroyed) {
-      const rendered = renderError(new HttpError('ERR_INTERNAL'))
-      res.writeHead(rendered.statusCode, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(rendered.body),
-        Connection: 'close',
-      })
-      res.end(rendered.body)
-      return
-    }
-  } catch {
-    // fall through to destroying the connection
-  }
-  res.destroy()
-}
-
 /** The https request listener: lean path first, express for the rest. Never throws. */
 export function createRequestListener(
   reviewHandler: RequestHandler,
@@ -116,8 +98,7 @@ export function createRequestListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
     try {
-      if (req.method === 'POST' && isReviewPath(req.url))
-        reviewHandler(req, res).catch(() => answerInternalError(res))
+      if (req.method === 'POST' && isReviewPath(req.url)) reviewHandler(req, res)
       else app(req, res)
     } catch {
       answerInternalError(res)

@@ -7,10 +7,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from '../log/logger.js'
+import type { AuthOutcome } from '../token/types.js'
 import type { TokenReviewer } from './token-reviewer.js'
 import { drainBeforeClose } from './drain-before-close.js'
 import { HttpError, renderError } from './errors.js'
-import { DEFAULT_BODY_LIMIT_BYTES, parseTokenReview } from './parse-token-review.js'
+import { answerInternalError } from './internal-error.js'
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  readTokenReview,
+  type TokenReviewRequest,
+} from './parse-token-review.js'
 import { flatSecurityHeaders, type SecurityHeaders } from './security-headers.js'
 import { renderReviewAnswer, renderTokenReview, type TokenReviewStatus } from './token-review.js'
 
@@ -25,7 +31,8 @@ export interface ReviewHandlerOptions {
   readonly isShuttingDown?: () => boolean
 }
 
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
+/** Handles one request; never throws, answers every request once. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 /**
  * Sends a JSON body with the security headers, in one `writeHead` with a
@@ -70,39 +77,84 @@ const INTERNAL_STATUS: TokenReviewStatus = {
   error: 'internal error while verifying the token',
 }
 
-/** The `POST /authenticate` handler; never rejects. */
+/**
+ * The `POST /authenticate` handler. Callbacks, not an async function: a cache
+ * hit (the reviewer answers it synchronously) is then read, answered and
+ * logged without a promise or a turn of the microtask queue.
+ */
 export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler {
   const limit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
-  const { logger, securityHeaders } = opts
+  const { logger, securityHeaders, reviewer } = opts
   const closing = (): Record<string, string> =>
     opts.isShuttingDown?.() === true ? CLOSE_HEADERS : NO_HEADERS
-  return async (req, res) => {
-    let review
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    const rendered = renderError(err)
+    if (!(err instanceof HttpError))
+      logger.error({ err: errorSummary(err) }, 'reading token review failed')
+    else logger.debug({ code: err.code, statusCode: err.statusCode }, 'bad token review request')
+    // After a refusal the rest of the body is not read: close the connection
+    // rather than parse leftovers as the next request.
+    const headers = rendered.statusCode === 413 ? CLOSE_HEADERS : closing()
+    if (rendered.statusCode === 413) drainBeforeClose(req)
+    sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
+  }
+
+  const answer = (res: ServerResponse, review: TokenReviewRequest, outcome: AuthOutcome): void => {
+    let body: string
     try {
-      review = await parseTokenReview(req, limit)
+      body = renderReviewAnswer(review.apiVersion, outcome)
     } catch (err) {
-      const rendered = renderError(err)
-      if (!(err instanceof HttpError))
-        logger.error({ err: errorSummary(err) }, 'reading token review failed')
-      else logger.debug({ code: err.code, statusCode: err.statusCode }, 'bad token review request')
-      // After a refusal the rest of the body is not read: close the connection
-      // rather than parse leftovers as the next request.
-      const headers = rendered.statusCode === 413 ? CLOSE_HEADERS : closing()
-      if (rendered.statusCode === 413) drainBeforeClose(req)
-      sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
-      return
+      return failed(res, review, err)
     }
-    let answer: string
+    sendJson(res, 200, body, securityHeaders, closing())
+  }
+
+  // A bug, not a bad token: answer with an error (not cached by
+  // kube-apiserver, not retried five times as a 5xx would be).
+  const failed = (res: ServerResponse, review: TokenReviewRequest, err: unknown): void => {
+    logger.error({ err: errorSummary(err) }, 'authenticator failed')
+    sendJson(
+      res,
+      200,
+      renderTokenReview(review.apiVersion, INTERNAL_STATUS),
+      securityHeaders,
+      closing(),
+    )
+  }
+
+  const reviewed = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    err: Error | undefined,
+    review: TokenReviewRequest | undefined,
+  ): void => {
+    if (review === undefined) return refuse(req, res, err)
+    let outcome: AuthOutcome | Promise<AuthOutcome>
     try {
-      const outcome = await opts.reviewer.review(review.token, review.audiences)
-      answer = renderReviewAnswer(review.apiVersion, outcome)
-    } catch (err) {
-      // A bug, not a bad token: answer with an error (not cached by
-      // kube-apiserver, not retried five times as a 5xx would be).
-      logger.error({ err: errorSummary(err) }, 'authenticator failed')
-      answer = renderTokenReview(review.apiVersion, INTERNAL_STATUS)
+      outcome = reviewer.review(review.token, review.audiences)
+    } catch (reviewErr) {
+      return failed(res, review, reviewErr)
     }
-    sendJson(res, 200, answer, securityHeaders, closing())
+    if (outcome instanceof Promise) {
+      outcome
+        .then(
+          (settled) => answer(res, review, settled),
+          (reviewErr: unknown) => failed(res, review, reviewErr),
+        )
+        .catch(() => answerInternalError(res))
+    } else answer(res, review, outcome)
+  }
+
+  return (req, res) => {
+    readTokenReview(req, limit, (err, review) => {
+      // Runs from the request's stream events: nothing may escape into them.
+      try {
+        reviewed(req, res, err, review)
+      } catch {
+        answerInternalError(res)
+      }
+    })
   }
 }
 

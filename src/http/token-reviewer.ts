@@ -6,6 +6,8 @@ export interface TokenReviewer {
    * `audiences` are the TokenReview's `spec.audiences` (the API server's own
    * audiences, not OIDC client ids): they never change the outcome, but the
    * result cache keys on them as kube-apiserver's token cache does.
+   * An answer at hand (a cache hit) may come back as the outcome itself
+   * rather than a promise of it.
    */
-  review(token: string, audiences: readonly string[]): Promise<AuthOutcome>
+  review(token: string, audiences: readonly string[]): AuthOutcome | Promise<AuthOutcome>
 }

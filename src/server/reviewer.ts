@@ -53,13 +53,9 @@ export function createReviewer(opts: ReviewerOptions): TokenReviewer {
       const reviewed = cache.getOrCompute(token, audiences, () =>
         opts.current().authenticate(token),
       )
-      // A cache hit is answered without waiting on anything.
+      // A cache hit is answered at once, without a promise.
       if (reviewed instanceof Promise) return reviewed.then((r) => answered(r, started))
-      try {
-        return Promise.resolve(answered(reviewed, started))
-      } catch (err) {
-        return Promise.reject(err)
-      }
+      return answered(reviewed, started)
     },
   }
 }
