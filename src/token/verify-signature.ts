@@ -4,20 +4,21 @@
  * The algorithm must fit the key: an RS256 header never verifies with an EC key,
  * an ES384 header never with a P-256 key.
  *
- * The check runs on libuv's threadpool (node's `crypto.verify` with a
- * callback), not on the event loop: public-key arithmetic is the largest
- * single cost of an uncached review, and off the main thread it overlaps with
- * the TLS, HTTP and JSON work of the other reviews in flight and uses the
- * machine's other cores, as kube-apiserver's authenticator does from its
- * goroutines. The hand-off costs the main thread less than the check itself
- * (docs/performance.md).
+ * With `offload`, the check runs on libuv's threadpool (node's `crypto.verify`
+ * with a callback) rather than on the event loop: public-key arithmetic is
+ * the largest single cost of an uncached review, and off the main thread it
+ * overlaps with the TLS, HTTP and JSON work of the other reviews in flight
+ * and uses the machine's other cores, as kube-apiserver's authenticator does
+ * from its goroutines. The hand-off costs CPU and a few wake-ups of its own,
+ * so it only pays when the loop is busy (docs/performance.md).
  */
 import { constants, verify, type KeyObject } from 'node:crypto'
 import type { ImportedKey } from '../issuer/jwk-import.js'
 import { ALGORITHM_SPECS, type SigningAlgorithm } from './algorithms.js'
 
-/** The answer for a key that cannot fit the algorithm, settled without a job. */
+// Answers settled without a job: a key that cannot fit, or a check made on the loop.
 const NO_MATCH: Promise<boolean> = Promise.resolve(false)
+const VERIFIED: Promise<boolean> = Promise.resolve(true)
 
 interface RsaVerifyKey {
   key: KeyObject
@@ -34,6 +35,7 @@ export function verifyWithKey(
   input: Buffer,
   signature: Buffer,
   key: ImportedKey,
+  offload: boolean,
 ): Promise<boolean> {
   const spec = ALGORITHM_SPECS[alg]
   if (spec.keyType !== key.keyType) return NO_MATCH
@@ -49,6 +51,13 @@ export function verifyWithKey(
       spec.saltLength === undefined
         ? { key: key.key, padding: spec.padding ?? 0 }
         : { key: key.key, padding: spec.padding ?? 0, saltLength: spec.saltLength }
+  }
+  if (!offload) {
+    try {
+      return verify(spec.hash, input, options, signature) ? VERIFIED : NO_MATCH
+    } catch {
+      return NO_MATCH
+    }
   }
   return new Promise((resolve) => {
     try {

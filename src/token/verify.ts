@@ -20,6 +20,7 @@ import { VerifyError } from './rejection.js'
 import { decodeStandardClaims, type StandardClaims } from './standard-claims.js'
 import type { UntrustedToken } from './untrusted-issuer.js'
 import { verifyWithKey } from './verify-signature.js'
+import { loopPressure } from '../runtime/loop-pressure.js'
 
 const GOOGLE = 'https://accounts.google.com'
 const GOOGLE_NO_SCHEME = 'accounts.google.com'
@@ -55,8 +56,9 @@ async function tryKeys(
   keys: readonly ImportedKey[],
 ): Promise<boolean> {
   if (jws.unsupportedCritical) return false
+  const offload = loopPressure().busy
   for (const key of keys) {
-    if (await verifyWithKey(alg, jws.signingInput, jws.signature, key)) return true
+    if (await verifyWithKey(alg, jws.signingInput, jws.signature, key, offload)) return true
   }
   return false
 }

@@ -28,11 +28,14 @@ const ps256 = sign('sha256', input, {
 })
 const es256 = sign('sha256', input, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' })
 
-describe('verifyWithKey', () => {
+describe.each([
+  ['on the event loop', false],
+  ['on the threadpool', true],
+])('verifyWithKey %s', (_mode, offload) => {
   it('verifies RS256, PS256 with any salt length, and ES256 with raw r||s', async () => {
-    await expect(verifyWithKey('RS256', input, rs256, RSA)).resolves.toBe(true)
-    await expect(verifyWithKey('PS256', input, ps256, RSA)).resolves.toBe(true)
-    await expect(verifyWithKey('ES256', input, es256, P256)).resolves.toBe(true)
+    await expect(verifyWithKey('RS256', input, rs256, RSA, offload)).resolves.toBe(true)
+    await expect(verifyWithKey('PS256', input, ps256, RSA, offload)).resolves.toBe(true)
+    await expect(verifyWithKey('ES256', input, es256, P256, offload)).resolves.toBe(true)
   })
 
   it('answers each of many concurrent checks for its own signature', async () => {
@@ -44,22 +47,25 @@ describe('verifyWithKey', () => {
       return { data, signature, good }
     })
     const answers = await Promise.all(
-      cases.map((c) => verifyWithKey('RS256', c.data, c.signature, RSA)),
+      cases.map((c) => verifyWithKey('RS256', c.data, c.signature, RSA, offload)),
     )
     expect(answers).toEqual(cases.map((c) => c.good))
   })
 
   it.each<[string, () => Promise<boolean>]>([
-    ['an RS256 header with an EC key', () => verifyWithKey('RS256', input, rs256, P256)],
-    ['an ES256 header with an RSA key', () => verifyWithKey('ES256', input, es256, RSA)],
-    ['an ES384 header with a P-256 key', () => verifyWithKey('ES384', input, es256, P384)],
+    ['an RS256 header with an EC key', () => verifyWithKey('RS256', input, rs256, P256, offload)],
+    ['an ES256 header with an RSA key', () => verifyWithKey('ES256', input, es256, RSA, offload)],
+    ['an ES384 header with a P-256 key', () => verifyWithKey('ES384', input, es256, P384, offload)],
     [
       'an ES256 signature of the wrong size',
-      () => verifyWithKey('ES256', input, es256.subarray(1), P256),
+      () => verifyWithKey('ES256', input, es256.subarray(1), P256, offload),
     ],
-    ['a PKCS#1 signature under PS256', () => verifyWithKey('PS256', input, rs256, RSA)],
-    ['other signed bytes', () => verifyWithKey('RS256', Buffer.from('other'), rs256, RSA)],
-    ['a signature that is garbage', () => verifyWithKey('RS256', input, Buffer.alloc(3), RSA)],
+    ['a PKCS#1 signature under PS256', () => verifyWithKey('PS256', input, rs256, RSA, offload)],
+    ['other signed bytes', () => verifyWithKey('RS256', Buffer.from('other'), rs256, RSA, offload)],
+    [
+      'a signature that is garbage',
+      () => verifyWithKey('RS256', input, Buffer.alloc(3), RSA, offload),
+    ],
   ])('refuses %s', async (_name, check) => {
     await expect(check()).resolves.toBe(false)
   })
