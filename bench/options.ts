@@ -31,7 +31,7 @@ export interface BenchOptions {
   readonly phases: readonly PhaseName[]
   readonly service: boolean
   readonly cliPath: string
-  /** Another build's entry point, run as `service-compare` beside `service` in the cached and uncached RS256 phases. */
+  /** Another build's entry point, run as `service-compare` beside `service` in the cached, uncached RS256 and open-loop phases. */
   readonly compareCli?: string
   readonly cpuProf: boolean
 }
@@ -44,7 +44,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --cli PATH           the service's entry point (default dist/cli.js)
   --cpu-prof           start every server with node --cpu-prof (profiles in .bench-build/profiles)
   --compare PATH       also run another build (its dist/cli.js) as service-compare, every flag at its
-                       default, in the cached and uncached RS256 phases: two builds in the same rounds
+                       default, in the cached, uncached RS256 and open-loop phases: two builds in the
+                       same rounds
 `
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

@@ -422,6 +422,13 @@ function pairedGoals(options: BenchOptions): PairedGoal[] {
       target: '-',
     },
     {
+      ...compareVsBaseline,
+      phase: 'open-loop',
+      name: `p99 at ${options.openLoopRate}/s, service-compare / baseline (--compare)`,
+      metric: (m) => m.p99Ms,
+      target: '-',
+    },
+    {
       ...compareVsService,
       phase: 'cached',
       name: 'CPU per review, service-compare - service, cached (--compare)',
@@ -684,7 +691,7 @@ async function main(): Promise<void> {
     const serviceCompare =
       withService &&
       options.compareCli !== undefined &&
-      (want.has('cached') || want.has('uncached-rs256'))
+      (want.has('cached') || want.has('uncached-rs256') || want.has('open-loop'))
         ? await startServiceFor('service-compare', 1, [], options.compareCli)
         : undefined
     // The issuers-64 phase gets its own processes, 1 and 64 issuers alike, so
@@ -702,13 +709,18 @@ async function main(): Promise<void> {
       pools,
       nextIndex: new Map(),
     }
-    const pair = (pool: string | undefined, fixedToken?: string, withWarn = false): Arm[] =>
+    const pair = (
+      pool: string | undefined,
+      fixedToken?: string,
+      withWarn = false,
+      withCompare = withWarn,
+    ): Arm[] =>
       [
         service === undefined ? undefined : { name: 'service', server: service },
         serviceWarn === undefined || !withWarn
           ? undefined
           : { name: 'service-warn', server: serviceWarn },
-        serviceCompare === undefined || !withWarn
+        serviceCompare === undefined || !withCompare
           ? undefined
           : { name: 'service-compare', server: serviceCompare },
         { name: 'baseline', server: baseline },
@@ -772,7 +784,7 @@ async function main(): Promise<void> {
     if (want.has('open-loop')) {
       plans.push({
         name: 'open-loop',
-        arms: pair('rs1'),
+        arms: pair('rs1', undefined, false, true),
         tagged: true,
         mode: 'open',
         windowMs: options.openLoopWindowMs,

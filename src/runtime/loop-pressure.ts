@@ -1,9 +1,9 @@
 /**
  * Whether the event loop is busy: the share of the last sampling interval
  * it spent running code rather than waiting for I/O (node's event-loop
- * utilization), compared with a threshold. It turns busy at the threshold
- * and idle again only below three quarters of it, so that work it moves off
- * the loop (which lowers the utilization) does not flip it back at once.
+ * utilization), compared with two thresholds: busy from `busyAt`, idle again
+ * only below `idleBelow`, so that work moved off the loop (which lowers the
+ * utilization) does not flip it back at once.
  * Read on a hot path, so it is a field updated by a timer, not a
  * measurement per call.
  */
@@ -25,22 +25,27 @@ export const systemUtilization: UtilizationSampler = (previous) => {
 }
 
 export interface LoopPressureOptions {
-  /** Busy from this utilization; idle again below three quarters of it. Default 0.6. */
-  readonly threshold?: number
+  /** Busy from this utilization. Default 0.9: a loop near saturation. */
+  readonly busyAt?: number
+  /** Idle again below this utilization. Default 0.7. */
+  readonly idleBelow?: number
   /** How often the utilization is sampled. Default 100 ms. */
   readonly intervalMs?: number
   readonly sampler?: UtilizationSampler
 }
 
 export class LoopPressure {
-  readonly #threshold: number
+  readonly #busyAt: number
+  readonly #idleBelow: number
   readonly #sampler: UtilizationSampler
   readonly #timer: NodeJS.Timeout
   #previous: EventLoopUtilization | undefined
   #busy = false
 
   constructor(options: LoopPressureOptions = {}) {
-    this.#threshold = options.threshold ?? 0.6
+    this.#busyAt = options.busyAt ?? 0.9
+    this.#idleBelow = options.idleBelow ?? 0.7
+    if (!(this.#idleBelow <= this.#busyAt)) throw new RangeError('idleBelow must not exceed busyAt')
     this.#sampler = options.sampler ?? systemUtilization
     this.#previous = this.#sampler(undefined).reading
     this.#timer = setInterval(() => this.sample(), options.intervalMs ?? 100)
@@ -48,7 +53,7 @@ export class LoopPressure {
     this.#timer.unref()
   }
 
-  /** True once an interval's utilization reached the threshold, until one falls below 3/4 of it. */
+  /** True from an interval at or above `busyAt` until one below `idleBelow`. */
   get busy(): boolean {
     return this.#busy
   }
@@ -57,7 +62,7 @@ export class LoopPressure {
   sample(): void {
     const { utilization, reading } = this.#sampler(this.#previous)
     this.#previous = reading
-    this.#busy = utilization >= (this.#busy ? this.#threshold * 0.75 : this.#threshold)
+    this.#busy = utilization >= (this.#busy ? this.#idleBelow : this.#busyAt)
   }
 
   stop(): void {

@@ -23,10 +23,10 @@ const made: LoopPressure[] = []
 afterEach(() => {
   while (made.length > 0) made.pop()?.stop()
 })
-function pressure(values: number[], threshold?: number) {
+function pressure(values: number[], thresholds: { busyAt?: number; idleBelow?: number } = {}) {
   const s = scripted(values)
   // An hour-long interval: only explicit samples count in these tests.
-  const p = new LoopPressure({ sampler: s.sampler, intervalMs: 3_600_000, threshold })
+  const p = new LoopPressure({ sampler: s.sampler, intervalMs: 3_600_000, ...thresholds })
   made.push(p)
   return { p, previous: s.previous }
 }
@@ -36,8 +36,11 @@ describe('LoopPressure', () => {
     expect(pressure([0.99]).p.busy).toBe(false)
   })
 
-  it('turns busy at the threshold and idle again below three quarters of it', () => {
-    const { p } = pressure([0, 0.59, 0.6, 0.95, 0.5, 0.45, 0.44, 0.59, 0.6], 0.6)
+  it('turns busy at busyAt and idle again only below idleBelow', () => {
+    const { p } = pressure([0, 0.59, 0.6, 0.95, 0.5, 0.45, 0.44, 0.59, 0.6], {
+      busyAt: 0.6,
+      idleBelow: 0.45,
+    })
     const seen: boolean[] = []
     for (let i = 0; i < 8; i++) {
       p.sample()
@@ -57,10 +60,18 @@ describe('LoopPressure', () => {
     ])
   })
 
-  it('defaults to a threshold of 0.6', () => {
-    const { p } = pressure([0, 0.6])
-    p.sample()
-    expect(p.busy).toBe(true)
+  it('defaults to busy from 0.9 and idle below 0.7: only a loop near saturation', () => {
+    const { p } = pressure([0, 0.89, 0.9, 0.7, 0.69])
+    const seen: boolean[] = []
+    for (let i = 0; i < 4; i++) {
+      p.sample()
+      seen.push(p.busy)
+    }
+    expect(seen).toEqual([false, true, true, false])
+  })
+
+  it('refuses an idle threshold above the busy one', () => {
+    expect(() => new LoopPressure({ busyAt: 0.5, idleBelow: 0.6 })).toThrow(RangeError)
   })
 })
 
