@@ -100,10 +100,15 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
     sendJson(res, rendered.statusCode, rendered.body, securityHeaders, headers)
   }
 
-  const answer = (res: ServerResponse, review: TokenReviewRequest, outcome: AuthOutcome): void => {
+  const answer = (
+    res: ServerResponse,
+    review: TokenReviewRequest,
+    outcome: AuthOutcome,
+    reused: boolean,
+  ): void => {
     let body: string
     try {
-      body = renderReviewAnswer(review.apiVersion, outcome)
+      body = renderReviewAnswer(review.apiVersion, outcome, reused)
     } catch (err) {
       return failed(res, review, err)
     }
@@ -139,11 +144,12 @@ export function createReviewHandler(opts: ReviewHandlerOptions): RequestHandler 
     if (outcome instanceof Promise) {
       outcome
         .then(
-          (settled) => answer(res, review, settled),
+          (settled) => answer(res, review, settled, false),
           (reviewErr: unknown) => failed(res, review, reviewErr),
         )
         .catch(() => answerInternalError(res))
-    } else answer(res, review, outcome)
+      // An answer at hand is a result-cache hit.
+    } else answer(res, review, outcome, true)
   }
 
   return (req, res) => {

@@ -77,9 +77,11 @@ const ANSWER_PREFIX: Readonly<Record<TokenReviewApiVersion, string>> = {
 }
 
 /**
- * The `status` text of the users answered last, by user object: a cache hit
- * answers with the very object it stored, so a token asked about again is
- * rendered once. Bounded; emptied when full.
+ * The `status` text of users answered from the result cache, by user object:
+ * a hit answers with the very object it stored, so a token asked about again
+ * is rendered once. Only answers the caller says are reused are kept: an
+ * uncached review's text would only outlive it as garbage the collector has
+ * to copy. Bounded; emptied when full.
  */
 const renderedStatus = new Map<UserInfo, string>()
 const MAX_RENDERED = 1024
@@ -98,20 +100,24 @@ function hasKeys(record: Record<string, unknown>): boolean {
 export function renderReviewAnswer(
   apiVersion: TokenReviewApiVersion,
   outcome: AuthOutcome,
+  /** The outcome came from the result cache and may be asked for again. */
+  reused = false,
 ): string {
   switch (outcome.kind) {
     case 'authenticated': {
       const user = outcome.user
       // Extra is rare and has its own omission rules: the general path renders it.
       if (hasKeys(user.extra)) return renderTokenReview(apiVersion, tokenReviewStatus(outcome))
-      let status = renderedStatus.get(user)
+      let status = reused ? renderedStatus.get(user) : undefined
       if (status === undefined) {
         status = '{"authenticated":true,"user":{"username":' + JSON.stringify(user.username)
         if (user.uid !== '') status += ',"uid":' + JSON.stringify(user.uid)
         if (user.groups.length > 0) status += ',"groups":' + JSON.stringify(user.groups)
         status += '}}'
-        if (renderedStatus.size >= MAX_RENDERED) renderedStatus.clear()
-        renderedStatus.set(user, status)
+        if (reused) {
+          if (renderedStatus.size >= MAX_RENDERED) renderedStatus.clear()
+          renderedStatus.set(user, status)
+        }
       }
       return ANSWER_PREFIX[apiVersion] + status + '}'
     }

@@ -21,7 +21,7 @@ export interface LineSink {
 export interface BufferedWriterOptions {
   /** Default 2 (stderr). */
   fd?: number
-  /** Write once this many characters have gathered. Default 64 KiB (nginx's `access_log` buffer size). */
+  /** Write once this many characters have gathered. Default 16 KiB. */
   flushBytes?: number
   /** Longest a line waits before it is written. Default 100 ms. */
   flushIntervalMs?: number
@@ -70,7 +70,7 @@ export class BufferedWriter implements LineSink {
 
   constructor(options: BufferedWriterOptions = {}) {
     this.#fd = options.fd ?? 2
-    this.#flushBytes = options.flushBytes ?? 64 * 1024
+    this.#flushBytes = options.flushBytes ?? 16 * 1024
     this.#maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024
     this.#droppedLine = options.droppedLine
     this.#writeAsync = options.writeAsync ?? ((fd, data, cb) => fsWrite(fd, data, cb))

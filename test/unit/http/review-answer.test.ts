@@ -58,12 +58,15 @@ describe('renderReviewAnswer', () => {
   }
 })
 
-describe('renderReviewAnswer on repeats', () => {
+describe.each([
+  ['reused (a cache hit)', true],
+  ['not reused', false],
+])('renderReviewAnswer on repeats, %s', (_name, reused) => {
   it('answers the same user object the same way every time, in either apiVersion', () => {
     const outcome = authenticated({ uid: 'u-1', groups: ['oidc:dev'] })
     for (let i = 0; i < 3; i++) {
       for (const apiVersion of TOKEN_REVIEW_API_VERSIONS) {
-        expect(renderReviewAnswer(apiVersion, outcome)).toBe(
+        expect(renderReviewAnswer(apiVersion, outcome, reused)).toBe(
           renderTokenReview(apiVersion, tokenReviewStatus(outcome)),
         )
       }
@@ -74,16 +77,16 @@ describe('renderReviewAnswer on repeats', () => {
     const first = authenticated({ groups: ['oidc:dev'] })
     const second = authenticated({ groups: ['oidc:ops'] })
     const v1 = TOKEN_REVIEW_API_VERSIONS[0]
-    expect(renderReviewAnswer(v1, first)).toContain('"groups":["oidc:dev"]')
-    expect(renderReviewAnswer(v1, second)).toContain('"groups":["oidc:ops"]')
-    expect(renderReviewAnswer(v1, first)).toContain('"groups":["oidc:dev"]')
+    expect(renderReviewAnswer(v1, first, reused)).toContain('"groups":["oidc:dev"]')
+    expect(renderReviewAnswer(v1, second, reused)).toContain('"groups":["oidc:ops"]')
+    expect(renderReviewAnswer(v1, first, reused)).toContain('"groups":["oidc:dev"]')
   })
 
   it('stays correct past the bound on remembered users', () => {
     const v1 = TOKEN_REVIEW_API_VERSIONS[0]
     for (let i = 0; i < 3000; i++) {
       const outcome = authenticated({ username: `user-${i}` })
-      expect(renderReviewAnswer(v1, outcome)).toBe(
+      expect(renderReviewAnswer(v1, outcome, reused)).toBe(
         renderTokenReview(v1, tokenReviewStatus(outcome)),
       )
     }
